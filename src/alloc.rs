@@ -1,0 +1,139 @@
+//! The allocatable model of an EKS worker node.
+//!
+//! Follows the EKS optimized AMI's `nodeadm` (awslabs/amazon-eks-ami,
+//! `nodeadm/internal/kubelet/config.go` and `maxpods/maxpods.go`):
+//!
+//! * kube-reserved CPU: 6% of the first core, 1% of the second, 0.5% of
+//!   cores 3–4, 0.25% of every further core;
+//! * kube-reserved memory: `11 × maxPods + 255` MiB;
+//! * hard eviction threshold `memory.available`: 100 MiB;
+//! * maxPods (VPC CNI without prefix delegation):
+//!   `ENIs × (IPv4 addresses per ENI − 1) + 2`; EKS managed node groups cap it
+//!   at 110 on instance types with fewer than 30 vCPUs and at 250 otherwise.
+//!
+//! Assumption: node capacity is the instance type's nominal memory. The
+//! kernel keeps a little memory for itself before the kubelet sees it, so
+//! the real allocatable memory is slightly lower than this model: a result
+//! close to a threshold should be confirmed with `kubectl describe node`.
+
+use serde::Serialize;
+
+use crate::model::InstanceType;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Allocatable {
+    pub capacity_millicores: u64,
+    pub capacity_memory_mib: u64,
+    pub max_pods: u32,
+    pub reserved_millicores: u64,
+    pub reserved_memory_mib: u64,
+    pub eviction_memory_mib: u64,
+    pub millicores: u64,
+    pub memory_mib: u64,
+}
+
+pub const EVICTION_HARD_MIB: u64 = 100;
+
+/// CPU kube-reserved by nodeadm, in millicores, for `vcpus` cores.
+pub fn reserved_millicores(vcpus: u32) -> u64 {
+    let total = u64::from(vcpus) * 1000;
+    // (range end in millicores, reservation in hundredths of a percent)
+    let bands = [(1000u64, 600u64), (2000, 100), (4000, 50), (u64::MAX, 25)];
+    let mut start = 0u64;
+    let mut reserved = 0u64;
+    for (end, pct) in bands {
+        if total > start {
+            reserved += (total.min(end) - start) * pct / 10000;
+        }
+        start = end;
+    }
+    reserved
+}
+
+/// maxPods from the ENI limits, with the managed-node-group cap when `managed`.
+pub fn max_pods(it: &InstanceType, managed: bool) -> u32 {
+    let eni = it.max_network_interfaces * it.ipv4_addresses_per_interface.saturating_sub(1) + 2;
+    if managed {
+        let cap = if it.vcpus < 30 { 110 } else { 250 };
+        eni.min(cap)
+    } else {
+        eni
+    }
+}
+
+pub fn allocatable(it: &InstanceType, managed: bool) -> Allocatable {
+    let pods = max_pods(it, managed);
+    let cap_m = u64::from(it.vcpus) * 1000;
+    let res_m = reserved_millicores(it.vcpus);
+    let res_mem = 11 * u64::from(pods) + 255;
+    Allocatable {
+        capacity_millicores: cap_m,
+        capacity_memory_mib: it.memory_mib,
+        max_pods: pods,
+        reserved_millicores: res_m,
+        reserved_memory_mib: res_mem,
+        eviction_memory_mib: EVICTION_HARD_MIB,
+        millicores: cap_m.saturating_sub(res_m),
+        memory_mib: it.memory_mib.saturating_sub(res_mem + EVICTION_HARD_MIB),
+    }
+}
+
+/// `7.91` for 7910 millicores.
+pub fn fmt_vcpu(millicores: u64) -> String {
+    let s = format!("{:.2}", millicores as f64 / 1000.0);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
+}
+
+/// `62.47` for 63971 MiB.
+pub fn fmt_gib(mib: u64) -> String {
+    let s = format!("{:.2}", mib as f64 / 1024.0);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn it(name: &str, vcpus: u32, gib: u64, enis: u32, ips: u32) -> InstanceType {
+        InstanceType {
+            name: name.into(),
+            vcpus,
+            memory_mib: gib * 1024,
+            max_network_interfaces: enis,
+            ipv4_addresses_per_interface: ips,
+        }
+    }
+
+    #[test]
+    fn cpu_reservation_matches_nodeadm() {
+        assert_eq!(reserved_millicores(1), 60);
+        assert_eq!(reserved_millicores(2), 70);
+        assert_eq!(reserved_millicores(4), 80);
+        assert_eq!(reserved_millicores(8), 90);
+        assert_eq!(reserved_millicores(16), 110);
+        assert_eq!(reserved_millicores(96), 310);
+    }
+
+    #[test]
+    fn eight_vcpu_node_cannot_fit_eight_vcpus() {
+        let a = allocatable(&it("m5.2xlarge", 8, 32, 4, 15), true);
+        assert_eq!(a.max_pods, 58);
+        assert_eq!(a.millicores, 7910);
+        assert_eq!(fmt_vcpu(a.millicores), "7.91");
+        assert_eq!(a.memory_mib, 32768 - (11 * 58 + 255) - 100);
+    }
+
+    #[test]
+    fn managed_cap() {
+        let big = it("m5.4xlarge", 16, 64, 8, 30);
+        assert_eq!(max_pods(&big, false), 234);
+        assert_eq!(max_pods(&big, true), 110);
+        let huge = it("m5.8xlarge", 32, 128, 8, 30);
+        assert_eq!(max_pods(&huge, true), 234);
+        let a = allocatable(&big, true);
+        assert_eq!(a.memory_mib, 65536 - 1465 - 100);
+        assert_eq!(a.millicores, 15890);
+    }
+}

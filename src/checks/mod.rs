@@ -1,0 +1,121 @@
+//! The logic of each requirement, one named function per id. The data
+//! (title, thresholds, remediation, reference) is in `checks/<id>.toml`.
+
+pub mod eks;
+pub mod ingress;
+pub mod network;
+pub mod postgres;
+pub mod redis;
+pub mod tls;
+
+use crate::evaluate::{need, Ctx, Outcome, Problem, Verdict};
+use crate::model::SecurityGroup;
+use crate::net::find_admitting_rule;
+use crate::report::Status;
+
+/// A discovered component the requirement can do without: `Ok(None)` when it
+/// is absent (another requirement fails for that), an error when unknown.
+pub(crate) fn optional<T>(r: &Result<T, Problem>) -> Result<Option<&T>, Problem> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(Problem::Missing(_)) | Err(Problem::Skip(_)) => Ok(None),
+        Err(p) => Err(p.clone()),
+    }
+}
+
+pub(crate) fn resolved<T>(r: &Result<T, Problem>) -> Result<&T, Problem> {
+    r.as_ref().map_err(Clone::clone)
+}
+
+/// Shared by `postgres.reachable` and `redis.reachable`: do the data store's
+/// security groups admit TCP `port` from every worker node?
+pub(crate) fn nodes_reach(
+    ctx: &Ctx,
+    what: &str,
+    id: &str,
+    store_sgs: &[String],
+    port: i32,
+    port_note: &str,
+) -> Outcome {
+    let net = resolved(&ctx.r.network)?;
+    let nodes = resolved(&ctx.r.nodes)?;
+    let all_sgs = need(&ctx.inv.security_groups, "security groups")?;
+    if store_sgs.is_empty() {
+        return Err(Problem::Undetermined {
+            message: format!("{what} {id} reported no security groups"),
+            hint: format!(
+                "check the security groups of {id} in the console; every VPC resource has at least one"
+            ),
+        });
+    }
+    let mut evidence = Vec::new();
+    let mut groups: Vec<&SecurityGroup> = Vec::new();
+    for sg in store_sgs {
+        match all_sgs.iter().find(|g| &g.id == sg) {
+            Some(g) => groups.push(g),
+            None => evidence.push(format!(
+                "{sg}: not found among the security groups of {} (it cannot admit the nodes)",
+                ctx.inv.vpc_id.as_deref().unwrap_or("the VPC")
+            )),
+        }
+    }
+    if let Some(note) = &nodes.note {
+        evidence.push(note.clone());
+    }
+    let sources = nodes.sources(net);
+    let mut blocked = Vec::new();
+    for src in &sources {
+        match find_admitting_rule(&groups, src, port) {
+            Some(rule) => evidence.push(format!("{} → {id}:{port}: allowed by {rule}", src.label)),
+            None => {
+                blocked.push(src.label.clone());
+                evidence.push(format!(
+                    "{} (security groups {}) → {id}:{port}: no rule admits it",
+                    src.label,
+                    if src.security_groups.is_empty() {
+                        "none".to_string()
+                    } else {
+                        src.security_groups.join(", ")
+                    }
+                ));
+            }
+        }
+    }
+    for g in &groups {
+        for rule in &g.ingress {
+            let mut from: Vec<String> = rule.security_groups.clone();
+            from.extend(rule.ipv4_cidrs.iter().cloned());
+            from.extend(rule.prefix_lists.iter().map(|p| format!("{p} (prefix list, not resolved)")));
+            evidence.push(format!(
+                "rule on {}",
+                crate::net::describe_rule(&g.id, rule, &from.join(", "))
+            ));
+        }
+    }
+    let mut resources = vec![id.to_string()];
+    resources.extend(store_sgs.iter().cloned());
+    if sources.is_empty() {
+        return Err(Problem::Missing("no worker nodes to check reachability from".into()));
+    }
+    let verdict = if blocked.is_empty() {
+        Verdict::new(
+            Status::Pass,
+            format!(
+                "the security groups of {what} {id} admit TCP {port}{port_note} from all {} worker node source(s)",
+                sources.len()
+            ),
+        )
+    } else {
+        Verdict::new(
+            Status::Fail,
+            format!(
+                "the security groups of {what} {id} ({}) do not admit TCP {port}{port_note} from {} of {} worker node source(s): {}",
+                store_sgs.join(", "),
+                blocked.len(),
+                sources.len(),
+                blocked.join(", ")
+            ),
+        )
+    };
+    Ok(verdict.evidence(evidence).resources(resources))
+}

@@ -1,0 +1,316 @@
+//! `network.*` requirements.
+
+use std::collections::BTreeSet;
+
+use super::{optional, resolved};
+use crate::evaluate::{need, Ctx, Egress, Outcome, Problem, SubnetInfo, Verdict};
+use crate::report::{Stage, Status};
+
+const ELB_ROLE_TAG: &str = "kubernetes.io/role/elb";
+
+/// `network.single-vpc`: cluster, nodes, Postgres, Redis (and the ALB once
+/// installed) share one VPC.
+pub fn single_vpc(ctx: &Ctx) -> Outcome {
+    resolved(&ctx.r.vpc)?;
+    let vpc = ctx.inv.vpc_id.as_deref().unwrap_or_default();
+    let mut evidence = vec![format!(
+        "VPC under check: {vpc} ({})",
+        ctx.inv.vpc_source.as_deref().unwrap_or("discovered")
+    )];
+    let mut outside = Vec::new();
+    let mut resources = vec![vpc.to_string()];
+    let check = |label: String, got: Option<&str>, evidence: &mut Vec<String>, outside: &mut Vec<String>| match got {
+        Some(v) if v == vpc => evidence.push(format!("{label}: {v}")),
+        Some(v) => {
+            evidence.push(format!("{label}: {v} — outside {vpc}"));
+            outside.push(label);
+        }
+        None => evidence.push(format!("{label}: VPC not reported")),
+    };
+    let cluster = need(&ctx.inv.cluster, "the EKS cluster")?;
+    check(
+        format!("EKS cluster {}", cluster.name),
+        cluster.vpc_id.as_deref(),
+        &mut evidence,
+        &mut outside,
+    );
+    let net = resolved(&ctx.r.network)?;
+    match optional(&ctx.r.nodes)? {
+        Some(nodes) => {
+            for n in &nodes.nodes {
+                if n.modelled {
+                    for s in &n.subnet_ids {
+                        let v = net.get(s).map(|i| i.subnet.vpc_id.as_str());
+                        if v.is_none() && n.label.ends_with("#1 (modelled)") {
+                            evidence.push(format!("node group subnet {s}: not in {vpc}"));
+                            outside.push(format!("node group subnet {s}"));
+                        }
+                    }
+                } else {
+                    check(format!("node {}", n.label), n.vpc_id.as_deref(), &mut evidence, &mut outside);
+                }
+            }
+        }
+        None => evidence.push("worker nodes: none found (see eks.capacity)".into()),
+    }
+    match optional(&ctx.r.postgres)? {
+        Some(pg) => {
+            resources.push(pg.id.to_string());
+            check(format!("PostgreSQL {} {}", pg.kind, pg.id), pg.vpc_id.as_deref(), &mut evidence, &mut outside)
+        }
+        None => evidence.push("PostgreSQL: none found (see postgres.version)".into()),
+    }
+    match optional(&ctx.r.redis)? {
+        Some(r) => {
+            resources.push(r.id.to_string());
+            check(format!("Redis {} {}", r.kind, r.id), r.vpc_id.as_deref(), &mut evidence, &mut outside)
+        }
+        None => evidence.push("Redis: none found (see redis.reachable)".into()),
+    }
+    if ctx.settings.stage == Stage::Installed {
+        match optional(&ctx.r.alb)? {
+            Some(a) => {
+                resources.push(a.lb.arn.clone());
+                check(format!("ALB {}", a.lb.name), a.lb.vpc_id.as_deref(), &mut evidence, &mut outside)
+            }
+            None => evidence.push("ALB: none found (see ingress.alb)".into()),
+        }
+    }
+    let v = if outside.is_empty() {
+        Verdict::new(Status::Pass, format!("every component found is in {vpc}"))
+    } else {
+        Verdict::new(
+            Status::Fail,
+            format!("not in {vpc}: {}", outside.join(", ")),
+        )
+    };
+    Ok(v.evidence(evidence).resources(resources))
+}
+
+fn azs(subnets: &[&SubnetInfo]) -> BTreeSet<String> {
+    subnets
+        .iter()
+        .map(|s| s.subnet.availability_zone.clone())
+        .collect()
+}
+
+/// `network.public-subnets`: ≥2 public subnets in ≥2 AZs, tagged for ALB discovery.
+pub fn public_subnets(ctx: &Ctx) -> Outcome {
+    let net = resolved(&ctx.r.network)?;
+    let min_subnets = ctx.spec.num("min_subnets") as usize;
+    let min_azs = ctx.spec.num("min_azs") as usize;
+    let public: Vec<&SubnetInfo> = net.subnets.values().filter(|s| s.public()).collect();
+    let tagged: Vec<&SubnetInfo> = public
+        .iter()
+        .copied()
+        .filter(|s| {
+            s.subnet
+                .tags
+                .get(ELB_ROLE_TAG)
+                .is_some_and(|v| v == "1" || v.is_empty())
+        })
+        .collect();
+    let evidence: Vec<String> = public
+        .iter()
+        .map(|s| {
+            let tag = match s.subnet.tags.get(ELB_ROLE_TAG) {
+                Some(v) if v == "1" || v.is_empty() => format!("tagged {ELB_ROLE_TAG}={v}"),
+                Some(v) => format!("tagged {ELB_ROLE_TAG}={v} (must be 1 or empty)"),
+                None => format!("not tagged {ELB_ROLE_TAG}"),
+            };
+            format!("{}, {tag}", s.describe())
+        })
+        .collect();
+    let resources = public.iter().map(|s| s.subnet.id.clone()).collect();
+    let (pa, ta) = (azs(&public), azs(&tagged));
+    let v = if public.len() < min_subnets || pa.len() < min_azs {
+        Verdict::new(
+            Status::Fail,
+            format!(
+                "{} public subnet(s) in {} AZ(s); the ALB needs at least {min_subnets} in {min_azs} AZs",
+                public.len(),
+                pa.len()
+            ),
+        )
+    } else if tagged.len() < min_subnets || ta.len() < min_azs {
+        Verdict::new(
+            Status::Fail,
+            format!(
+                "{} public subnets, but only {} in {} AZ(s) are tagged {ELB_ROLE_TAG}=1, so the AWS Load Balancer Controller cannot place an internet-facing ALB",
+                public.len(),
+                tagged.len(),
+                ta.len()
+            ),
+        )
+    } else {
+        Verdict::new(
+            Status::Pass,
+            format!(
+                "{} public subnets tagged {ELB_ROLE_TAG} in {} AZs ({})",
+                tagged.len(),
+                ta.len(),
+                ta.iter().cloned().collect::<Vec<_>>().join(", ")
+            ),
+        )
+    };
+    Ok(v.evidence(evidence).resources(resources))
+}
+
+/// `network.private-subnets`: ≥2 private subnets in ≥2 AZs; warn without egress.
+pub fn private_subnets(ctx: &Ctx) -> Outcome {
+    let net = resolved(&ctx.r.network)?;
+    let min_subnets = ctx.spec.num("min_subnets") as usize;
+    let min_azs = ctx.spec.num("min_azs") as usize;
+    let private: Vec<&SubnetInfo> = net.subnets.values().filter(|s| !s.public()).collect();
+    let no_egress: Vec<&str> = private
+        .iter()
+        .filter(|s| s.egress == Egress::None)
+        .map(|s| s.subnet.id.as_str())
+        .collect();
+    let evidence = private.iter().map(|s| s.describe()).collect();
+    let resources = private.iter().map(|s| s.subnet.id.clone()).collect();
+    let a = azs(&private);
+    let v = if private.len() < min_subnets || a.len() < min_azs {
+        Verdict::new(
+            Status::Fail,
+            format!(
+                "{} private subnet(s) in {} AZ(s); nodes and data stores need at least {min_subnets} in {min_azs} AZs",
+                private.len(),
+                a.len()
+            ),
+        )
+    } else if !no_egress.is_empty() {
+        Verdict::new(
+            Status::Warn,
+            format!(
+                "{} private subnets in {} AZs, but {} have no NAT egress (no 0.0.0.0/0 route): {}",
+                private.len(),
+                a.len(),
+                no_egress.len(),
+                no_egress.join(", ")
+            ),
+        )
+    } else {
+        Verdict::new(
+            Status::Pass,
+            format!(
+                "{} private subnets in {} AZs, all with NAT egress",
+                private.len(),
+                a.len()
+            ),
+        )
+    };
+    Ok(v.evidence(evidence).resources(resources))
+}
+
+/// Classifies subnets for the `*-private` requirements: evidence lines and
+/// the offenders (public or unknown).
+fn classify(
+    net: &crate::evaluate::Network,
+    vpc: &str,
+    who: &str,
+    subnets: &[String],
+    evidence: &mut Vec<String>,
+    bad: &mut Vec<String>,
+) {
+    for s in subnets {
+        match net.get(s) {
+            Some(info) if info.public() => {
+                evidence.push(format!("{who}: {}", info.describe()));
+                bad.push(format!("{who} in public subnet {s}"));
+            }
+            Some(info) => evidence.push(format!("{who}: {}", info.describe())),
+            None => {
+                evidence.push(format!("{who}: {s} is not a subnet of {vpc}"));
+                bad.push(format!("{who} in {s} outside {vpc}"));
+            }
+        }
+    }
+}
+
+/// `network.nodes-private`: every worker node and node-group subnet is private.
+pub fn nodes_private(ctx: &Ctx) -> Outcome {
+    let net = resolved(&ctx.r.network)?;
+    let nodes = resolved(&ctx.r.nodes)?;
+    let groups = need(&ctx.inv.nodegroups, "node groups")?;
+    let vpc = ctx.inv.vpc_id.as_deref().unwrap_or_default();
+    let mut evidence = Vec::new();
+    let mut bad = Vec::new();
+    let mut resources = Vec::new();
+    for n in nodes.nodes.iter().filter(|n| !n.modelled) {
+        resources.push(n.label.clone());
+        classify(net, vpc, &format!("node {}", n.label), &n.subnet_ids, &mut evidence, &mut bad);
+    }
+    for g in groups {
+        resources.push(g.name.clone());
+        classify(net, vpc, &format!("node group {}", g.name), &g.subnet_ids, &mut evidence, &mut bad);
+    }
+    if resources.is_empty() {
+        return Err(Problem::Missing(
+            "no worker nodes or managed node groups found to check".into(),
+        ));
+    }
+    let v = if bad.is_empty() {
+        Verdict::new(
+            Status::Pass,
+            "every worker node and node group subnet is private".to_string(),
+        )
+    } else {
+        Verdict::new(Status::Fail, format!("not private: {}", bad.join("; ")))
+    };
+    Ok(v.evidence(evidence).resources(resources))
+}
+
+/// `network.data-private`: data stores only in private subnets; RDS not public.
+pub fn data_private(ctx: &Ctx) -> Outcome {
+    let net = resolved(&ctx.r.network)?;
+    let vpc = ctx.inv.vpc_id.as_deref().unwrap_or_default();
+    let mut evidence = Vec::new();
+    let mut bad = Vec::new();
+    let mut resources = Vec::new();
+    let pg = optional(&ctx.r.postgres)?;
+    let redis = optional(&ctx.r.redis)?;
+    if pg.is_none() && redis.is_none() {
+        return Err(Problem::Missing(
+            "no PostgreSQL or Redis found to check (see postgres.version and redis.reachable)"
+                .into(),
+        ));
+    }
+    let mut store = |label: String, id: &str, subnets: &[String], bad: &mut Vec<String>| {
+        resources.push(id.to_string());
+        if subnets.is_empty() {
+            evidence.push(format!("{label}: its subnet group reported no subnets"));
+            bad.push(format!("{label} has no known subnets"));
+        }
+        classify(net, vpc, &label, subnets, &mut evidence, bad);
+    };
+    if let Some(pg) = pg {
+        store(format!("PostgreSQL {}", pg.id), pg.id, &pg.subnet_ids, &mut bad);
+        for i in &pg.public_instances {
+            bad.push(format!("RDS instance {i} is publicly accessible"));
+        }
+    }
+    if let Some(r) = redis {
+        store(format!("Redis {}", r.id), r.id, &r.subnet_ids, &mut bad);
+    }
+    if let Some(pg) = pg {
+        evidence.push(format!(
+            "PostgreSQL {}: publicly accessible: {}",
+            pg.id,
+            if pg.public_instances.is_empty() {
+                "no".to_string()
+            } else {
+                format!("yes ({})", pg.public_instances.join(", "))
+            }
+        ));
+    }
+    let v = if bad.is_empty() {
+        Verdict::new(
+            Status::Pass,
+            "the data stores' subnet groups hold only private subnets and RDS is not publicly accessible",
+        )
+    } else {
+        Verdict::new(Status::Fail, bad.join("; "))
+    };
+    Ok(v.evidence(evidence).resources(resources))
+}

@@ -1,0 +1,395 @@
+//! The command line: parses flags, wires collect → evaluate → render, and
+//! maps every outcome to a documented exit code with one line on stderr.
+
+use std::collections::BTreeSet;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::collect::{self, CallRecorder, Clients, CollectError};
+use crate::evaluate::{self, Settings};
+use crate::model::{Inventory, TargetSpec};
+use crate::names::parse_domain;
+use crate::registry::{self, Need, Requirement};
+use crate::render::{self, Format};
+use crate::report::{exit, Baseline, Report, Stage, Stats, Summary, REPORT_SCHEMA_VERSION};
+use crate::snapshot;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "langsmith-preflight",
+    version,
+    about = "Checks an AWS account against the LangSmith Self-Hosted P0 reference architecture (read-only).",
+    after_help = "Exit codes: 0 all requirements pass or warn · 1 the run could not proceed · 2 usage or configuration error · 3 a requirement failed · 4 no failure but a requirement could not be evaluated"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check a deployment requirement by requirement.
+    Check(CheckArgs),
+    /// Collect the inventory of a deployment into a snapshot file (for offline checks).
+    Collect(CollectArgs),
+    /// List every requirement: id, stage, severity, title.
+    List,
+    /// Explain one requirement: what, why, how it is evaluated, how to fix it.
+    Explain {
+        /// A requirement id, as printed by `list`.
+        id: String,
+    },
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct TargetArgs {
+    /// The EKS cluster's name.
+    #[arg(long, value_name = "NAME")]
+    pub cluster: Option<String>,
+    /// The host name LangSmith is served on, e.g. langsmith.example.com.
+    #[arg(long, value_name = "FQDN")]
+    pub domain: Option<String>,
+    /// AWS region (default: the SDK chain, e.g. AWS_REGION or the profile's).
+    #[arg(long, value_name = "R")]
+    pub region: Option<String>,
+    /// Named profile from the shared AWS config files.
+    #[arg(long, value_name = "P")]
+    pub profile: Option<String>,
+    /// Send every AWS call to this endpoint (e.g. an emulator); AWS_ENDPOINT_URL also works.
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// The VPC (default: the cluster's).
+    #[arg(long, value_name = "ID")]
+    pub vpc: Option<String>,
+    /// The ALB, by ARN or name (default: discovered).
+    #[arg(long, value_name = "ARN|NAME")]
+    pub alb: Option<String>,
+    /// The RDS instance or Aurora cluster identifier (default: discovered).
+    #[arg(long, value_name = "ID")]
+    pub postgres: Option<String>,
+    /// The ElastiCache replication group or cache cluster id (default: discovered).
+    #[arg(long, value_name = "ID")]
+    pub redis: Option<String>,
+    /// Evaluate only what exists before `helm install` (preflight), or everything (installed).
+    #[arg(long, value_enum, default_value_t = StageArg::Installed)]
+    pub stage: StageArg,
+    /// Sizing baseline: production (3 ClickHouse replicas) or dev.
+    #[arg(long, value_enum, default_value_t = BaselineArg::Production)]
+    pub baseline: BaselineArg,
+    /// Check only these requirement ids (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "ID,…")]
+    pub only: Vec<String>,
+    /// Leave out these requirement ids (comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "ID,…")]
+    pub skip: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Evaluate a snapshot written by `collect` instead of calling AWS.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["region", "profile", "endpoint_url"])]
+    pub snapshot: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct CollectArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Where to write the snapshot.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StageArg {
+    Preflight,
+    Installed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BaselineArg {
+    Production,
+    Dev,
+}
+
+/// A failure with its exit code; printed as one line.
+#[derive(Debug)]
+pub struct Exit {
+    pub code: u8,
+    pub message: String,
+}
+
+fn usage(message: impl Into<String>) -> Exit {
+    Exit {
+        code: exit::USAGE,
+        message: message.into(),
+    }
+}
+
+fn run_failed(message: impl Into<String>) -> Exit {
+    Exit {
+        code: exit::RUN_FAILED,
+        message: message.into(),
+    }
+}
+
+/// Entry point: parses `std::env::args` and returns the exit code.
+pub fn main() -> u8 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind::*;
+            if matches!(e.kind(), DisplayHelp | DisplayVersion | DisplayHelpOnMissingArgumentOrSubcommand) {
+                let _ = e.print();
+                return if e.kind() == DisplayHelpOnMissingArgumentOrSubcommand {
+                    exit::USAGE
+                } else {
+                    exit::OK
+                };
+            }
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or("invalid arguments");
+            eprintln!("langsmith-preflight: {} (see --help)", first.trim_start_matches("error: "));
+            return exit::USAGE;
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("langsmith-preflight: {}", e.message);
+            e.code
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<u8, Exit> {
+    match cli.command {
+        Command::List => {
+            print!("{}", render::list());
+            Ok(exit::OK)
+        }
+        Command::Explain { id } => {
+            let r = registry::find(&id).ok_or_else(|| unknown_id(&id))?;
+            print!("{}", render::explain(r));
+            Ok(exit::OK)
+        }
+        Command::Check(args) => check(args),
+        Command::Collect(args) => collect_cmd(args),
+    }
+}
+
+fn unknown_id(id: &str) -> Exit {
+    usage(format!(
+        "unknown requirement id {id:?} (known: {})",
+        registry::ids().join(", ")
+    ))
+}
+
+/// The requirements `--only` and `--skip` select, in registry order.
+pub fn select(only: &[String], skip: &[String]) -> Result<Vec<&'static Requirement>, Exit> {
+    for id in only.iter().chain(skip) {
+        if registry::find(id).is_none() {
+            return Err(unknown_id(id));
+        }
+    }
+    Ok(registry::all()
+        .iter()
+        .filter(|r| only.is_empty() || only.contains(&r.spec.id))
+        .filter(|r| !skip.contains(&r.spec.id))
+        .collect())
+}
+
+/// What to collect for the selected requirements at this stage.
+pub fn needs_of(reqs: &[&Requirement], stage: Stage) -> BTreeSet<Need> {
+    let mut needs: BTreeSet<Need> = reqs
+        .iter()
+        .filter(|r| stage == Stage::Installed || r.spec.stage == Stage::Preflight)
+        .flat_map(|r| r.needs.iter().copied())
+        .collect();
+    if stage == Stage::Preflight {
+        needs.remove(&Need::LoadBalancer);
+        needs.remove(&Need::TargetHealth);
+    }
+    needs.insert(Need::Cluster);
+    needs
+}
+
+fn settings(t: &TargetArgs) -> Settings {
+    Settings {
+        stage: match t.stage {
+            StageArg::Preflight => Stage::Preflight,
+            StageArg::Installed => Stage::Installed,
+        },
+        baseline: match t.baseline {
+            BaselineArg::Production => Baseline::Production,
+            BaselineArg::Dev => Baseline::Dev,
+        },
+    }
+}
+
+fn target_spec(t: &TargetArgs) -> Result<TargetSpec, Exit> {
+    let cluster = t
+        .cluster
+        .clone()
+        .filter(|c| !c.trim().is_empty())
+        .ok_or_else(|| usage("--cluster NAME is required"))?;
+    let domain = t
+        .domain
+        .as_deref()
+        .ok_or_else(|| usage("--domain FQDN is required"))?;
+    let domain = parse_domain(domain).map_err(usage)?;
+    Ok(TargetSpec {
+        cluster,
+        domain,
+        vpc: t.vpc.clone(),
+        alb: t.alb.clone(),
+        postgres: t.postgres.clone(),
+        redis: t.redis.clone(),
+    })
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Exit> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| run_failed(format!("cannot start the async runtime: {e}")))
+}
+
+async fn sdk_config(t: &TargetArgs) -> Result<aws_types::SdkConfig, Exit> {
+    use aws_config::retry::RetryConfig;
+    use aws_config::timeout::TimeoutConfig;
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .retry_config(RetryConfig::standard().with_max_attempts(5))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(5))
+                .operation_attempt_timeout(Duration::from_secs(30))
+                .operation_timeout(Duration::from_secs(120))
+                .build(),
+        );
+    if let Some(r) = &t.region {
+        if r.trim().is_empty() {
+            return Err(usage("--region is empty"));
+        }
+        loader = loader.region(aws_config::Region::new(r.clone()));
+    }
+    if let Some(p) = &t.profile {
+        loader = loader.profile_name(p);
+    }
+    if let Some(u) = &t.endpoint_url {
+        if !(u.starts_with("http://") || u.starts_with("https://")) {
+            return Err(usage(format!(
+                "--endpoint-url {u:?} is not an http:// or https:// URL"
+            )));
+        }
+        loader = loader.endpoint_url(u);
+    }
+    let conf = loader.load().await;
+    if conf.region().is_none() {
+        return Err(usage(
+            "no AWS region: pass --region or set AWS_REGION (or a region in the profile)",
+        ));
+    }
+    Ok(conf)
+}
+
+/// Collects live; returns the inventory and the call statistics.
+fn collect_live(
+    t: &TargetArgs,
+    target: &TargetSpec,
+    needs: &BTreeSet<Need>,
+) -> Result<(Inventory, CallRecorder), Exit> {
+    let rt = runtime()?;
+    rt.block_on(async {
+        let conf = sdk_config(t).await?;
+        let region = conf.region().map(|r| r.to_string()).unwrap_or_default();
+        let recorder = CallRecorder::new();
+        let clients = Clients::new(&conf, &recorder);
+        let inv = collect::collect(&clients, target, &region, needs)
+            .await
+            .map_err(|e| match e {
+                CollectError::Credentials(_)
+                | CollectError::Unreachable(_)
+                | CollectError::ClusterNotFound { .. } => run_failed(e.to_string()),
+            })?;
+        Ok((inv, recorder))
+    })
+}
+
+fn check(args: CheckArgs) -> Result<u8, Exit> {
+    let started = Instant::now();
+    let reqs = select(&args.target.only, &args.target.skip)?;
+    let settings = settings(&args.target);
+    let (inv, stats, source) = match &args.snapshot {
+        Some(path) => {
+            let inv = snapshot::read(path).map_err(|e| usage(e.to_string()))?;
+            (inv, None, path.display().to_string())
+        }
+        None => {
+            let target = target_spec(&args.target)?;
+            let needs = needs_of(&reqs, settings.stage);
+            let (inv, rec) = collect_live(&args.target, &target, &needs)?;
+            (inv, Some(rec), "live".to_string())
+        }
+    };
+    let now = time::OffsetDateTime::now_utc();
+    let (results, mut target) = evaluate::evaluate(&inv, settings, now, &reqs);
+    target.source = source;
+    let report = Report {
+        schema_version: REPORT_SCHEMA_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        target,
+        summary: Summary::of(&results),
+        results,
+        stats: Stats {
+            api_calls: stats.as_ref().map(|r| r.api_calls()).unwrap_or(0),
+            retries: stats.as_ref().map(|r| r.retries()).unwrap_or(0),
+            wall_ms: started.elapsed().as_millis() as u64,
+        },
+    };
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let text = render::render(&report, args.format, color);
+    write_out(args.output.as_ref(), &text)?;
+    Ok(report.exit_code())
+}
+
+fn collect_cmd(args: CollectArgs) -> Result<u8, Exit> {
+    let reqs = select(&args.target.only, &args.target.skip)?;
+    let settings = settings(&args.target);
+    let target = target_spec(&args.target)?;
+    let needs = needs_of(&reqs, settings.stage);
+    let (inv, rec) = collect_live(&args.target, &target, &needs)?;
+    write_out(Some(&args.out), &snapshot::to_json(&inv))?;
+    eprintln!(
+        "langsmith-preflight: wrote {} ({} AWS calls)",
+        args.out.display(),
+        rec.api_calls()
+    );
+    Ok(exit::OK)
+}
+
+fn write_out(path: Option<&PathBuf>, text: &str) -> Result<(), Exit> {
+    let res: anyhow::Result<()> = match path {
+        Some(p) => std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display())),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())
+                .and_then(|_| out.flush())
+                .context("cannot write to standard output")
+        }
+    };
+    res.map_err(|e| run_failed(format!("{e:#}")))
+}

@@ -1,0 +1,335 @@
+//! Collection: the only code that talks to AWS (`aws_sdk_*`). It fills an
+//! [`Inventory`] of our own structs. Only read operations (`Describe*`,
+//! `List*`, `Get*`) are called — `tests/read_only.rs` proves it from the
+//! source and from every operation recorded in the end-to-end runs.
+//!
+//! Calls that do not depend on each other run concurrently: everything
+//! account-wide starts at once, and the VPC-scoped calls start as soon as
+//! DescribeCluster has named the VPC. Each resource type is fetched once,
+//! filtered server-side where the API allows, and every page is read.
+
+mod aws;
+mod recorder;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use futures::FutureExt;
+
+pub use recorder::{CallRecorder, RecordedCall};
+
+use crate::model::*;
+use crate::names::name_covers;
+use crate::registry::Need;
+
+/// One client per service, all built from the same SDK configuration.
+#[derive(Clone, Debug)]
+pub struct Clients {
+    pub acm: aws_sdk_acm::Client,
+    pub ec2: aws_sdk_ec2::Client,
+    pub eks: aws_sdk_eks::Client,
+    pub elasticache: aws_sdk_elasticache::Client,
+    pub elbv2: aws_sdk_elasticloadbalancingv2::Client,
+    pub rds: aws_sdk_rds::Client,
+    pub sts: aws_sdk_sts::Client,
+}
+
+impl Clients {
+    /// Clients for `conf`, each reporting its operations to `recorder`.
+    pub fn new(conf: &aws_types::SdkConfig, recorder: &CallRecorder) -> Self {
+        macro_rules! client {
+            ($krate:ident) => {
+                $krate::Client::from_conf(
+                    $krate::config::Builder::from(conf)
+                        .interceptor(recorder.clone())
+                        .build(),
+                )
+            };
+        }
+        Clients {
+            acm: client!(aws_sdk_acm),
+            ec2: client!(aws_sdk_ec2),
+            eks: client!(aws_sdk_eks),
+            elasticache: client!(aws_sdk_elasticache),
+            elbv2: client!(aws_sdk_elasticloadbalancingv2),
+            rds: client!(aws_sdk_rds),
+            sts: client!(aws_sdk_sts),
+        }
+    }
+}
+
+/// Failures that stop the run before anything can be evaluated.
+#[derive(Debug, thiserror::Error)]
+pub enum CollectError {
+    #[error("no usable AWS credentials: {0}")]
+    Credentials(String),
+    #[error("cannot reach AWS: {0}")]
+    Unreachable(String),
+    #[error("EKS cluster {cluster:?} not found in {region} (check --cluster and --region)")]
+    ClusterNotFound { cluster: String, region: String },
+}
+
+/// Collects what the requirements in `needs` use.
+pub async fn collect(
+    c: &Clients,
+    target: &TargetSpec,
+    region: &str,
+    needs: &BTreeSet<Need>,
+) -> Result<Inventory, CollectError> {
+    let want = |n: Need| needs.contains(&n);
+    let name = target.cluster.as_str();
+
+    // DescribeCluster → VPC. Shared: several branches wait on it.
+    let cluster_vpc = async {
+        let cluster = aws::describe_cluster(c, name).await;
+        let (vpc, source) = match (&target.vpc, &cluster) {
+            (Some(v), _) => (Ok(v.clone()), "given by --vpc".to_string()),
+            (None, Fetched::Ok(cl)) => match &cl.vpc_id {
+                Some(v) => (Ok(v.clone()), format!("the VPC of EKS cluster {name}")),
+                // Some emulators omit vpcId: derive it from the cluster's subnets.
+                None => (
+                    aws::vpc_of_subnets(c, &cl.subnet_ids).await,
+                    format!("the VPC of EKS cluster {name}'s subnets"),
+                ),
+            },
+            (None, Fetched::Failed(e)) => (Err(e.clone()), String::new()),
+            (None, Fetched::NotCollected) => unreachable!("DescribeCluster always runs"),
+        };
+        (cluster, vpc, source)
+    }
+    .shared();
+
+    let vpc_of = || {
+        let f = cluster_vpc.clone();
+        async move { f.await.1 }
+    };
+
+    let network = async {
+        if !(want(Need::Network) || want(Need::SecurityGroups)) {
+            return (Fetched::NotCollected, Fetched::NotCollected, Fetched::NotCollected);
+        }
+        match vpc_of().await {
+            Ok(vpc) => {
+                let sgs = async {
+                    if want(Need::SecurityGroups) {
+                        aws::security_groups(c, &vpc).await
+                    } else {
+                        Fetched::NotCollected
+                    }
+                };
+                futures::join!(aws::subnets(c, &vpc), aws::route_tables(c, &vpc), sgs)
+            }
+            Err(e) => (
+                Fetched::Failed(e.clone()),
+                Fetched::Failed(e.clone()),
+                if want(Need::SecurityGroups) {
+                    Fetched::Failed(e)
+                } else {
+                    Fetched::NotCollected
+                },
+            ),
+        }
+    };
+
+    let nodes = async {
+        if !want(Need::Nodes) {
+            return (Fetched::NotCollected, Fetched::NotCollected, Fetched::NotCollected);
+        }
+        let (groups, instances) =
+            futures::join!(aws::nodegroups(c, name), aws::worker_instances(c, name));
+        let mut types = BTreeSet::new();
+        if let Fetched::Ok(is) = &instances {
+            types.extend(is.iter().map(|i| i.instance_type.clone()));
+        }
+        if let Fetched::Ok(gs) = &groups {
+            for g in gs {
+                if g.instance_types.is_empty() {
+                    types.insert("t3.medium".to_string());
+                }
+                types.extend(g.instance_types.iter().cloned());
+            }
+        }
+        let types = aws::instance_types(c, types.into_iter().collect()).await;
+        (groups, instances, types)
+    };
+
+    let postgres = async {
+        if !want(Need::Postgres) {
+            return (Fetched::NotCollected, Fetched::NotCollected, Fetched::NotCollected);
+        }
+        let (instances, clusters) =
+            futures::join!(aws::db_instances(c), aws::db_clusters(c));
+        // Aurora clusters name their subnet group; its VPC and subnets are
+        // inline on member instances, so only memberless clusters need a lookup.
+        let mut names = BTreeSet::new();
+        if let (Fetched::Ok(cs), Fetched::Ok(is)) = (&clusters, &instances) {
+            for cl in cs {
+                let has_member = is
+                    .iter()
+                    .any(|i| i.cluster_id.as_deref() == Some(cl.id.as_str()));
+                if !has_member {
+                    names.extend(cl.subnet_group.iter().cloned());
+                }
+            }
+        }
+        let groups = aws::db_subnet_groups(c, names.into_iter().collect()).await;
+        (instances, clusters, groups)
+    };
+
+    let redis = async {
+        if !want(Need::Redis) {
+            return (Fetched::NotCollected, Fetched::NotCollected, Fetched::NotCollected);
+        }
+        futures::join!(
+            aws::cache_clusters(c),
+            aws::replication_groups(c),
+            aws::cache_subnet_groups(c)
+        )
+    };
+
+    let certificates = async {
+        if !want(Need::Certificates) {
+            return Fetched::NotCollected;
+        }
+        aws::certificates(c, &target.domain).await
+    };
+
+    let ingress = async {
+        if !want(Need::LoadBalancer) {
+            return Ingress::default();
+        }
+        let lbs = aws::load_balancers(c, target.alb.as_deref()).await;
+        let vpc = vpc_of().await;
+        aws::ingress(c, lbs, vpc, target, want(Need::TargetHealth)).await
+    };
+
+    let (identity, (cluster, vpc, vpc_source), network, nodes, postgres, redis, certs, ingress) = futures::join!(
+        aws::caller_identity(c),
+        cluster_vpc.clone(),
+        network,
+        nodes,
+        postgres,
+        redis,
+        certificates,
+        ingress
+    );
+
+    // The run cannot proceed without credentials, an endpoint or the cluster.
+    let account = match identity {
+        Fetched::Ok(a) => Some(a),
+        Fetched::Failed(e) if e.kind == CallErrorKind::Transport => {
+            return Err(if e.message.to_ascii_lowercase().contains("credential") {
+                CollectError::Credentials(e.message)
+            } else {
+                CollectError::Unreachable(e.message)
+            })
+        }
+        _ => None,
+    };
+    if let Fetched::Failed(e) = &cluster {
+        if e.code.as_deref() == Some("ResourceNotFoundException") {
+            return Err(CollectError::ClusterNotFound {
+                cluster: name.to_string(),
+                region: region.to_string(),
+            });
+        }
+    }
+
+    // Certificates the listeners serve that the domain search did not describe.
+    let certificates = match certs {
+        Fetched::Ok(mut list) => {
+            let known: BTreeSet<String> = list.iter().map(|c| c.arn.clone()).collect();
+            let served: Vec<String> = ingress
+                .served_certificates()
+                .into_iter()
+                .filter(|a| !known.contains(a) && a.contains(":acm:"))
+                .collect();
+            match aws::describe_certificates(c, served).await {
+                Ok(more) => {
+                    list.extend(more);
+                    Fetched::Ok(list)
+                }
+                Err(e) => Fetched::Failed(e),
+            }
+        }
+        other => other,
+    };
+
+    let mut inv = Inventory::empty(target.clone(), region);
+    inv.collected_at = crate::now_rfc3339();
+    inv.account = account;
+    inv.vpc_id = vpc.ok();
+    inv.vpc_source = Some(vpc_source).filter(|s| !s.is_empty());
+    inv.cluster = cluster;
+    (inv.subnets, inv.route_tables, inv.security_groups) = network;
+    (inv.nodegroups, inv.instances, inv.instance_types) = nodes;
+    (inv.db_instances, inv.db_clusters, inv.db_subnet_groups) = postgres;
+    (inv.cache_clusters, inv.replication_groups, inv.cache_subnet_groups) = redis;
+    inv.certificates = certificates;
+    inv.load_balancers = ingress.load_balancers;
+    inv.listeners = ingress.listeners;
+    inv.ssl_policies = ingress.ssl_policies;
+    inv.target_groups = ingress.target_groups;
+    Ok(inv)
+}
+
+/// What the ELBv2 branch gathered.
+#[derive(Default)]
+pub(crate) struct Ingress {
+    pub load_balancers: Fetched<Vec<LoadBalancer>>,
+    pub listeners: Fetched<Vec<Listener>>,
+    pub ssl_policies: Fetched<Vec<SslPolicy>>,
+    pub target_groups: Fetched<Vec<TargetGroup>>,
+}
+
+impl Ingress {
+    fn served_certificates(&self) -> Vec<String> {
+        let mut out = BTreeSet::new();
+        if let Fetched::Ok(ls) = &self.listeners {
+            for l in ls {
+                out.extend(l.certificates.iter().map(|c| c.arn.clone()));
+            }
+        }
+        out.into_iter().collect()
+    }
+}
+
+/// Which load balancers' listeners are worth fetching: the explicit one,
+/// else those the controller tagged for the cluster, else all ALBs of the VPC.
+pub(crate) fn alb_candidates<'a>(
+    lbs: &'a [LoadBalancer],
+    vpc: Option<&str>,
+    target: &TargetSpec,
+) -> Vec<&'a LoadBalancer> {
+    if let Some(want) = target.alb.as_deref() {
+        return lbs
+            .iter()
+            .filter(|lb| lb.arn == want || lb.name == want)
+            .collect();
+    }
+    let in_vpc: Vec<&LoadBalancer> = lbs
+        .iter()
+        .filter(|lb| lb.vpc_id.as_deref() == vpc && lb.lb_type == "application")
+        .collect();
+    let tagged: Vec<&LoadBalancer> = in_vpc
+        .iter()
+        .copied()
+        .filter(|lb| {
+            lb.tags.get(crate::evaluate::LBC_CLUSTER_TAG).map(String::as_str)
+                == Some(target.cluster.as_str())
+        })
+        .collect();
+    if tagged.is_empty() {
+        in_vpc
+    } else {
+        tagged
+    }
+}
+
+/// True when a certificate summary may cover the domain and so deserves a
+/// DescribeCertificate (the summary lists at most a few SANs).
+pub(crate) fn summary_may_cover(c: &Certificate, more_sans: bool, domain: &str) -> bool {
+    more_sans || name_covers(&c.domain, domain) || c.sans.iter().any(|s| name_covers(s, domain))
+}
+
+/// Groups tags by resource for DescribeTags answers.
+pub(crate) type TagMap = BTreeMap<String, BTreeMap<String, String>>;

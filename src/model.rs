@@ -1,0 +1,520 @@
+//! The inventory: everything `collect` learned about the account, as our own
+//! serde structs. It is the only input of evaluation and doubles as the
+//! offline snapshot format, so every field is plain data (no SDK types).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Version of the inventory's JSON layout. Bump on incompatible change.
+pub const INVENTORY_SCHEMA_VERSION: u32 = 1;
+
+/// The outcome of one collection step.
+///
+/// `Failed` keeps the IAM action that was refused (or failed) so that the
+/// requirements needing it report `error` and name it. `NotCollected` means
+/// no selected requirement needed the data, so it was never requested.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Fetched<T> {
+    Ok(T),
+    Failed(CallError),
+    #[default]
+    NotCollected,
+}
+
+impl<T> Fetched<T> {
+    pub fn as_ref(&self) -> Fetched<&T> {
+        match self {
+            Fetched::Ok(v) => Fetched::Ok(v),
+            Fetched::Failed(e) => Fetched::Failed(e.clone()),
+            Fetched::NotCollected => Fetched::NotCollected,
+        }
+    }
+
+    pub fn ok(&self) -> Option<&T> {
+        match self {
+            Fetched::Ok(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Fetched<U> {
+        match self {
+            Fetched::Ok(v) => Fetched::Ok(f(v)),
+            Fetched::Failed(e) => Fetched::Failed(e),
+            Fetched::NotCollected => Fetched::NotCollected,
+        }
+    }
+}
+
+/// Why an AWS call did not give us an answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallError {
+    /// The IAM action, e.g. `elasticloadbalancing:DescribeTargetHealth`.
+    pub action: String,
+    pub kind: CallErrorKind,
+    /// The service's error code when it sent one (`AccessDenied`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CallErrorKind {
+    /// AccessDenied / UnauthorizedOperation: a permission is missing.
+    Denied,
+    /// The service answered with another error.
+    Service,
+    /// No answer: connection, timeout, credentials.
+    Transport,
+    /// Not sent because a call it depends on failed.
+    Dependency,
+}
+
+/// What the user asked to check (flags), before discovery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct TargetSpec {
+    pub cluster: String,
+    pub domain: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alb: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postgres: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redis: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Inventory {
+    pub schema_version: u32,
+    pub tool_version: String,
+    /// RFC 3339 time the collection finished.
+    pub collected_at: String,
+    #[serde(default)]
+    pub account: Option<String>,
+    pub region: String,
+    pub target: TargetSpec,
+    /// The VPC every VPC-scoped call was filtered by, and where it came from.
+    #[serde(default)]
+    pub vpc_id: Option<String>,
+    #[serde(default)]
+    pub vpc_source: Option<String>,
+
+    #[serde(default)]
+    pub cluster: Fetched<Cluster>,
+    #[serde(default)]
+    pub nodegroups: Fetched<Vec<Nodegroup>>,
+    #[serde(default)]
+    pub instances: Fetched<Vec<Instance>>,
+    #[serde(default)]
+    pub instance_types: Fetched<Vec<InstanceType>>,
+    #[serde(default)]
+    pub subnets: Fetched<Vec<Subnet>>,
+    #[serde(default)]
+    pub route_tables: Fetched<Vec<RouteTable>>,
+    #[serde(default)]
+    pub security_groups: Fetched<Vec<SecurityGroup>>,
+    #[serde(default)]
+    pub db_instances: Fetched<Vec<DbInstance>>,
+    #[serde(default)]
+    pub db_clusters: Fetched<Vec<DbCluster>>,
+    #[serde(default)]
+    pub db_subnet_groups: Fetched<Vec<SubnetGroup>>,
+    #[serde(default)]
+    pub cache_clusters: Fetched<Vec<CacheCluster>>,
+    #[serde(default)]
+    pub replication_groups: Fetched<Vec<ReplicationGroup>>,
+    #[serde(default)]
+    pub cache_subnet_groups: Fetched<Vec<SubnetGroup>>,
+    #[serde(default)]
+    pub load_balancers: Fetched<Vec<LoadBalancer>>,
+    #[serde(default)]
+    pub listeners: Fetched<Vec<Listener>>,
+    #[serde(default)]
+    pub ssl_policies: Fetched<Vec<SslPolicy>>,
+    #[serde(default)]
+    pub target_groups: Fetched<Vec<TargetGroup>>,
+    #[serde(default)]
+    pub certificates: Fetched<Vec<Certificate>>,
+}
+
+impl Inventory {
+    /// An inventory with nothing collected yet.
+    pub fn empty(target: TargetSpec, region: &str) -> Self {
+        Inventory {
+            schema_version: INVENTORY_SCHEMA_VERSION,
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            collected_at: String::new(),
+            account: None,
+            region: region.to_string(),
+            target,
+            vpc_id: None,
+            vpc_source: None,
+            cluster: Fetched::NotCollected,
+            nodegroups: Fetched::NotCollected,
+            instances: Fetched::NotCollected,
+            instance_types: Fetched::NotCollected,
+            subnets: Fetched::NotCollected,
+            route_tables: Fetched::NotCollected,
+            security_groups: Fetched::NotCollected,
+            db_instances: Fetched::NotCollected,
+            db_clusters: Fetched::NotCollected,
+            db_subnet_groups: Fetched::NotCollected,
+            cache_clusters: Fetched::NotCollected,
+            replication_groups: Fetched::NotCollected,
+            cache_subnet_groups: Fetched::NotCollected,
+            load_balancers: Fetched::NotCollected,
+            listeners: Fetched::NotCollected,
+            ssl_policies: Fetched::NotCollected,
+            target_groups: Fetched::NotCollected,
+            certificates: Fetched::NotCollected,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Cluster {
+    pub name: String,
+    #[serde(default)]
+    pub arn: Option<String>,
+    pub status: String,
+    #[serde(default)]
+    pub version: Option<String>,
+    #[serde(default)]
+    pub vpc_id: Option<String>,
+    #[serde(default)]
+    pub subnet_ids: Vec<String>,
+    /// Additional security groups given at creation.
+    #[serde(default)]
+    pub security_group_ids: Vec<String>,
+    /// The EKS-created cluster security group (attached to managed nodes).
+    #[serde(default)]
+    pub cluster_security_group_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Nodegroup {
+    pub name: String,
+    pub status: String,
+    #[serde(default)]
+    pub instance_types: Vec<String>,
+    #[serde(default)]
+    pub desired_size: i32,
+    #[serde(default)]
+    pub min_size: i32,
+    #[serde(default)]
+    pub max_size: i32,
+    #[serde(default)]
+    pub subnet_ids: Vec<String>,
+    #[serde(default)]
+    pub capacity_type: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Instance {
+    pub id: String,
+    pub instance_type: String,
+    pub state: String,
+    #[serde(default)]
+    pub vpc_id: Option<String>,
+    #[serde(default)]
+    pub subnet_id: Option<String>,
+    #[serde(default)]
+    pub availability_zone: Option<String>,
+    #[serde(default)]
+    pub private_ip: Option<String>,
+    #[serde(default)]
+    pub security_group_ids: Vec<String>,
+    /// `eks:nodegroup-name` tag: set for managed node group members.
+    #[serde(default)]
+    pub nodegroup: Option<String>,
+}
+
+/// Facts from DescribeInstanceTypes that the allocatable model needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct InstanceType {
+    pub name: String,
+    pub vcpus: u32,
+    pub memory_mib: u64,
+    pub max_network_interfaces: u32,
+    pub ipv4_addresses_per_interface: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Subnet {
+    pub id: String,
+    pub vpc_id: String,
+    pub cidr: String,
+    pub availability_zone: String,
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct RouteTable {
+    pub id: String,
+    pub vpc_id: String,
+    /// The VPC's main route table applies to subnets with no explicit association.
+    #[serde(default)]
+    pub main: bool,
+    #[serde(default)]
+    pub subnet_ids: Vec<String>,
+    #[serde(default)]
+    pub routes: Vec<Route>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Route {
+    /// IPv4 or IPv6 CIDR, or a prefix-list id.
+    pub destination: String,
+    /// `igw-…`, `nat-…`, `local`, `tgw-…`, `eni-…`, …
+    pub target: String,
+    #[serde(default)]
+    pub state: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct SecurityGroup {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub vpc_id: Option<String>,
+    #[serde(default)]
+    pub ingress: Vec<SgRule>,
+}
+
+/// One ingress permission. `protocol` is `-1` (all), `tcp`, `udp`, `icmp` or a number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct SgRule {
+    pub protocol: String,
+    #[serde(default)]
+    pub from_port: Option<i32>,
+    #[serde(default)]
+    pub to_port: Option<i32>,
+    #[serde(default)]
+    pub ipv4_cidrs: Vec<String>,
+    #[serde(default)]
+    pub ipv6_cidrs: Vec<String>,
+    #[serde(default)]
+    pub prefix_lists: Vec<String>,
+    #[serde(default)]
+    pub security_groups: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct DbInstance {
+    pub id: String,
+    pub engine: String,
+    pub engine_version: String,
+    pub status: String,
+    #[serde(default)]
+    pub cluster_id: Option<String>,
+    #[serde(default)]
+    pub endpoint: Option<String>,
+    #[serde(default)]
+    pub port: Option<i32>,
+    #[serde(default)]
+    pub publicly_accessible: bool,
+    #[serde(default)]
+    pub vpc_id: Option<String>,
+    #[serde(default)]
+    pub subnet_group: Option<String>,
+    #[serde(default)]
+    pub subnet_ids: Vec<String>,
+    #[serde(default)]
+    pub security_group_ids: Vec<String>,
+    #[serde(default)]
+    pub instance_class: Option<String>,
+    #[serde(default)]
+    pub storage_encrypted: Option<bool>,
+    #[serde(default)]
+    pub backup_retention_days: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct DbCluster {
+    pub id: String,
+    pub engine: String,
+    pub engine_version: String,
+    pub status: String,
+    #[serde(default)]
+    pub endpoint: Option<String>,
+    #[serde(default)]
+    pub port: Option<i32>,
+    #[serde(default)]
+    pub subnet_group: Option<String>,
+    #[serde(default)]
+    pub security_group_ids: Vec<String>,
+    #[serde(default)]
+    pub members: Vec<String>,
+    #[serde(default)]
+    pub storage_encrypted: Option<bool>,
+    #[serde(default)]
+    pub backup_retention_days: Option<i32>,
+}
+
+/// An RDS DB subnet group or an ElastiCache cache subnet group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct SubnetGroup {
+    pub name: String,
+    #[serde(default)]
+    pub vpc_id: Option<String>,
+    #[serde(default)]
+    pub subnet_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct CacheCluster {
+    pub id: String,
+    pub engine: String,
+    #[serde(default)]
+    pub engine_version: Option<String>,
+    pub status: String,
+    #[serde(default)]
+    pub node_type: Option<String>,
+    #[serde(default)]
+    pub replication_group_id: Option<String>,
+    #[serde(default)]
+    pub subnet_group: Option<String>,
+    #[serde(default)]
+    pub security_group_ids: Vec<String>,
+    /// Port of the node or configuration endpoint, when reported.
+    #[serde(default)]
+    pub port: Option<i32>,
+    #[serde(default)]
+    pub transit_encryption: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ReplicationGroup {
+    pub id: String,
+    pub status: String,
+    #[serde(default)]
+    pub engine: Option<String>,
+    #[serde(default)]
+    pub member_clusters: Vec<String>,
+    #[serde(default)]
+    pub port: Option<i32>,
+    #[serde(default)]
+    pub node_type: Option<String>,
+    #[serde(default)]
+    pub transit_encryption: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct LoadBalancer {
+    pub arn: String,
+    pub name: String,
+    /// `application`, `network`, `gateway`.
+    pub lb_type: String,
+    /// `internet-facing` or `internal`.
+    pub scheme: String,
+    pub state: String,
+    #[serde(default)]
+    pub vpc_id: Option<String>,
+    #[serde(default)]
+    pub dns_name: Option<String>,
+    #[serde(default)]
+    pub zones: Vec<LbZone>,
+    #[serde(default)]
+    pub security_groups: Vec<String>,
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct LbZone {
+    pub zone: String,
+    #[serde(default)]
+    pub subnet_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Listener {
+    pub arn: String,
+    pub load_balancer_arn: String,
+    pub port: i32,
+    pub protocol: String,
+    #[serde(default)]
+    pub ssl_policy: Option<String>,
+    /// Default and SNI certificates (DescribeListenerCertificates).
+    #[serde(default)]
+    pub certificates: Vec<ListenerCertificate>,
+    #[serde(default)]
+    pub default_actions: Vec<ListenerAction>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ListenerCertificate {
+    pub arn: String,
+    #[serde(default)]
+    pub is_default: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ListenerAction {
+    /// `forward`, `redirect`, `fixed-response`, `authenticate-oidc`, …
+    pub action_type: String,
+    #[serde(default)]
+    pub redirect_protocol: Option<String>,
+    #[serde(default)]
+    pub redirect_port: Option<String>,
+    #[serde(default)]
+    pub target_group_arns: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct SslPolicy {
+    pub name: String,
+    #[serde(default)]
+    pub protocols: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct TargetGroup {
+    pub arn: String,
+    pub name: String,
+    #[serde(default)]
+    pub load_balancer_arns: Vec<String>,
+    #[serde(default)]
+    pub protocol: Option<String>,
+    #[serde(default)]
+    pub port: Option<i32>,
+    #[serde(default)]
+    pub target_type: Option<String>,
+    #[serde(default)]
+    pub health: Fetched<Vec<TargetHealth>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct TargetHealth {
+    pub id: String,
+    #[serde(default)]
+    pub port: Option<i32>,
+    pub state: String,
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Certificate {
+    pub arn: String,
+    pub domain: String,
+    #[serde(default)]
+    pub sans: Vec<String>,
+    pub status: String,
+    /// RFC 3339.
+    #[serde(default)]
+    pub not_after: Option<String>,
+    #[serde(default)]
+    pub key_algorithm: Option<String>,
+    #[serde(default)]
+    pub cert_type: Option<String>,
+}

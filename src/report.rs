@@ -1,0 +1,162 @@
+//! The finding model. Renderers only format a [`Report`]; JSON is its serde
+//! serialization and is documented as stable (schema_version 1).
+
+use serde::{Deserialize, Serialize};
+
+pub const REPORT_SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Warn,
+    Fail,
+    Skip,
+    Error,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Warn => "warn",
+            Status::Fail => "fail",
+            Status::Skip => "skip",
+            Status::Error => "error",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    Preflight,
+    Installed,
+}
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Preflight => "preflight",
+            Stage::Installed => "installed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Baseline {
+    Production,
+    Dev,
+}
+
+impl Baseline {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Baseline::Production => "production",
+            Baseline::Dev => "dev",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub id: String,
+    pub title: String,
+    pub stage: Stage,
+    pub severity: String,
+    pub status: Status,
+    pub message: String,
+    pub evidence: Vec<String>,
+    pub resources: Vec<String>,
+    /// How to fix it; absent on pass and skip.
+    pub remediation: Option<String>,
+    pub reference: String,
+}
+
+/// What was checked: the user's target plus what discovery found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct TargetReport {
+    pub account: Option<String>,
+    pub region: String,
+    pub cluster: String,
+    pub domain: String,
+    pub stage: String,
+    pub baseline: String,
+    pub vpc: Option<String>,
+    pub alb: Option<String>,
+    pub postgres: Option<String>,
+    pub redis: Option<String>,
+    pub certificate: Option<String>,
+    /// `live` or the snapshot file the inventory came from.
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Summary {
+    pub pass: usize,
+    pub warn: usize,
+    pub fail: usize,
+    pub skip: usize,
+    pub error: usize,
+}
+
+impl Summary {
+    pub fn of(results: &[Finding]) -> Self {
+        let mut s = Summary::default();
+        for f in results {
+            match f.status {
+                Status::Pass => s.pass += 1,
+                Status::Warn => s.warn += 1,
+                Status::Fail => s.fail += 1,
+                Status::Skip => s.skip += 1,
+                Status::Error => s.error += 1,
+            }
+        }
+        s
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Stats {
+    /// AWS operations sent (each page of a paginated call counts once).
+    pub api_calls: u64,
+    /// Extra attempts the SDK made after throttling or transient errors.
+    pub retries: u64,
+    pub wall_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool_version: String,
+    pub target: TargetReport,
+    pub summary: Summary,
+    pub results: Vec<Finding>,
+    pub stats: Stats,
+}
+
+/// Process exit codes (documented in the README).
+pub mod exit {
+    pub const OK: u8 = 0;
+    /// The run could not proceed (credentials, endpoint, cluster not found).
+    pub const RUN_FAILED: u8 = 1;
+    /// Usage or configuration error.
+    pub const USAGE: u8 = 2;
+    /// At least one requirement failed.
+    pub const FAIL: u8 = 3;
+    /// No failure, but at least one requirement could not be evaluated.
+    pub const ERROR: u8 = 4;
+}
+
+impl Report {
+    pub fn exit_code(&self) -> u8 {
+        if self.summary.fail > 0 {
+            exit::FAIL
+        } else if self.summary.error > 0 {
+            exit::ERROR
+        } else {
+            exit::OK
+        }
+    }
+}
