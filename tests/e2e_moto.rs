@@ -1,0 +1,345 @@
+//! End to end against moto's server (started here, on 127.0.0.1): seed a
+//! reference deployment with the SDK, run the binary, read its JSON.
+//!
+//! moto limitation: DescribeCacheClusters answers without SecurityGroups, so
+//! against moto `redis.reachable` must be `error` (never `pass`). The
+//! security-group path is covered with aws-smithy-mocks in tests/mocks.rs.
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use support::seed::{self, Variant, CLUSTER, DOMAIN};
+use support::{moto::Moto, result, run_tool, statuses, stderr};
+
+const REGION: &str = "us-east-1";
+
+struct Run {
+    _moto: Moto,
+    seeded: seed::Seeded,
+    report: serde_json::Value,
+    code: i32,
+    endpoint: String,
+}
+
+async fn scenario(v: Variant, extra: &[&str]) -> Run {
+    let moto = Moto::start();
+    let endpoint = moto.endpoint();
+    let conf = seed::sdk_config(&endpoint, REGION).await;
+    let seeded = seed::seed(&conf, &v).await;
+    let (report, code) = check(&endpoint, extra);
+    Run {
+        _moto: moto,
+        seeded,
+        report,
+        code,
+        endpoint,
+    }
+}
+
+fn check(endpoint: &str, extra: &[&str]) -> (serde_json::Value, i32) {
+    check_domain(endpoint, DOMAIN, extra)
+}
+
+fn check_domain(endpoint: &str, domain: &str, extra: &[&str]) -> (serde_json::Value, i32) {
+    let mut args = vec![
+        "check",
+        "--cluster",
+        CLUSTER,
+        "--domain",
+        domain,
+        "--region",
+        REGION,
+        "--endpoint-url",
+        endpoint,
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    let out = run_tool(&args);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let report: serde_json::Value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {text}\nstderr: {}", stderr(&out)));
+    (report, out.status.code().unwrap_or(-1))
+}
+
+fn expect(report: &serde_json::Value, want: &[(&str, &str)]) {
+    let got = statuses(report);
+    let mut wrong = BTreeMap::new();
+    for (id, status) in want {
+        if got.get(*id).map(String::as_str) != Some(*status) {
+            wrong.insert(
+                *id,
+                format!(
+                    "want {status}, got {:?}: {}",
+                    got.get(*id),
+                    result(report, id)["message"]
+                ),
+            );
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+/// Every requirement of the reference deployment, as moto can show it.
+const REFERENCE: &[(&str, &str)] = &[
+    ("network.single-vpc", "pass"),
+    ("network.public-subnets", "pass"),
+    ("network.private-subnets", "pass"),
+    ("network.nodes-private", "pass"),
+    ("network.data-private", "pass"),
+    ("ingress.alb", "pass"),
+    ("ingress.https", "pass"),
+    ("tls.certificate", "pass"),
+    ("ingress.targets-healthy", "pass"),
+    ("postgres.version", "pass"),
+    ("postgres.reachable", "pass"),
+    // moto omits ElastiCache security groups: an absent answer is never a pass.
+    ("redis.reachable", "error"),
+    ("eks.capacity", "pass"),
+    ("eks.clickhouse-node", "pass"),
+];
+
+#[tokio::test(flavor = "multi_thread")]
+async fn reference_deployment_passes() {
+    let run = scenario(Variant::default(), &[]).await;
+    expect(&run.report, REFERENCE);
+    assert_eq!(run.code, 4, "only the moto-induced error remains");
+    let t = &run.report["target"];
+    assert_eq!(t["vpc"], run.seeded.vpc.as_str());
+    assert_eq!(t["alb"], run.seeded.alb_arn.as_str());
+    assert_eq!(t["postgres"], "langsmith-postgres");
+    assert_eq!(t["redis"], "langsmith-redis");
+    assert_eq!(t["certificate"], run.seeded.cert_arn.as_str());
+    assert_eq!(t["account"], "123456789012");
+    assert_eq!(run.report["schema_version"], 1);
+    assert!(run.report["stats"]["api_calls"].as_u64().unwrap() > 10);
+    let redis = result(&run.report, "redis.reachable");
+    assert!(redis["message"]
+        .as_str()
+        .unwrap()
+        .contains("reported no security groups"));
+    // The capacity evidence carries the allocatable model's numbers.
+    let cap = result(&run.report, "eks.capacity");
+    assert!(cap["message"].as_str().unwrap().starts_with("47.67 vCPU / 187.42 GiB allocatable"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn broken_deployment_fails_the_right_requirements() {
+    let v = Variant {
+        instance_type: "m5.xlarge",
+        node_count: 4,
+        pg_version: "13.11",
+        db_rule_port: Some(3306),
+        tag_public_subnets: false,
+        http_redirects: false,
+        ssl_policy: "ELBSecurityPolicy-2016-08",
+        ..Variant::default()
+    };
+    let run = scenario(v, &[]).await;
+    expect(
+        &run.report,
+        &[
+            ("network.single-vpc", "pass"),
+            ("network.public-subnets", "fail"),
+            ("network.private-subnets", "pass"),
+            ("network.nodes-private", "pass"),
+            ("network.data-private", "pass"),
+            ("ingress.alb", "pass"),
+            ("ingress.https", "fail"),
+            ("tls.certificate", "pass"),
+            ("ingress.targets-healthy", "pass"),
+            ("postgres.version", "fail"),
+            ("postgres.reachable", "fail"),
+            ("redis.reachable", "error"),
+            ("eks.capacity", "fail"),
+            ("eks.clickhouse-node", "fail"),
+        ],
+    );
+    assert_eq!(run.code, 3);
+    let https = result(&run.report, "ingress.https")["message"].as_str().unwrap().to_string();
+    assert!(https.contains("serves plain HTTP"), "{https}");
+    assert!(https.contains("TLSv1"), "{https}");
+    let cap = result(&run.report, "eks.capacity")["message"].as_str().unwrap().to_string();
+    assert!(cap.contains("15.68 vCPU"), "4 × m5.xlarge is 4 × 3.92 vCPU: {cap}");
+    let pg = result(&run.report, "postgres.reachable")["message"].as_str().unwrap().to_string();
+    assert!(pg.contains("do not admit TCP 5432"), "{pg}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn eight_vcpu_nodes_cannot_host_clickhouse() {
+    let v = Variant {
+        instance_type: "m5.2xlarge",
+        ..Variant::default()
+    };
+    let run = scenario(v, &[]).await;
+    expect(
+        &run.report,
+        &[("eks.capacity", "pass"), ("eks.clickhouse-node", "fail")],
+    );
+    let msg = result(&run.report, "eks.clickhouse-node")["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(msg.contains("0 of 3 nodes"), "{msg}");
+    assert!(msg.contains("7.91 vCPU"), "{msg}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exposure_and_certificate_and_targets() {
+    let v = Variant {
+        pg_public: true,
+        nodes_in_public_subnets: true,
+        cert_domain: "other.example.org",
+        stop_targets: true,
+        ..Variant::default()
+    };
+    let run = scenario(v, &[]).await;
+    expect(
+        &run.report,
+        &[
+            ("network.nodes-private", "fail"),
+            ("network.data-private", "fail"),
+            ("tls.certificate", "fail"),
+            ("ingress.targets-healthy", "fail"),
+            ("postgres.version", "pass"),
+            ("eks.capacity", "pass"),
+        ],
+    );
+    let targets = result(&run.report, "ingress.targets-healthy");
+    let ev = targets["evidence"].to_string();
+    assert!(ev.contains("Target.InvalidState"), "reason codes are evidence: {ev}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wildcard_certificate_covers_one_label() {
+    let v = Variant {
+        cert_domain: "*.example.com",
+        ..Variant::default()
+    };
+    let run = scenario(v, &[]).await;
+    expect(&run.report, &[("tls.certificate", "pass")]);
+    // The same wildcard does not cover a name two labels deep.
+    let (deep, _) = check_domain(&run.endpoint, "a.langsmith.example.com", &[]);
+    expect(&deep, &[("tls.certificate", "fail")]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn preflight_before_helm_install() {
+    let v = Variant {
+        alb: false,
+        run_instances: false,
+        ..Variant::default()
+    };
+    let run = scenario(v, &["--stage", "preflight"]).await;
+    expect(
+        &run.report,
+        &[
+            ("network.single-vpc", "pass"),
+            ("network.public-subnets", "pass"),
+            ("ingress.alb", "skip"),
+            ("ingress.https", "skip"),
+            ("ingress.targets-healthy", "skip"),
+            ("tls.certificate", "pass"),
+            ("eks.capacity", "pass"),
+            ("eks.clickhouse-node", "pass"),
+            ("postgres.version", "pass"),
+            ("postgres.reachable", "fail"),
+        ],
+    );
+    // No nodes run yet: they are modelled from the node group, and said so.
+    let cap = result(&run.report, "eks.capacity");
+    assert!(cap["evidence"][0]
+        .as_str()
+        .unwrap()
+        .contains("modelled 3 × m5.4xlarge from node group default"));
+    // Modelled nodes carry only the cluster security group, which the
+    // database's rule (from the node security group) does not name.
+    let pg = result(&run.report, "postgres.reachable")["message"].to_string();
+    assert!(pg.contains("node group default"), "{pg}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn explicit_ids_win_and_absent_ones_fail() {
+    let run = scenario(Variant::default(), &[]).await;
+    let (r, code) = check(
+        &run.endpoint,
+        &[
+            "--postgres",
+            "no-such-db",
+            "--alb",
+            "no-such-alb",
+            "--redis",
+            "langsmith-redis",
+        ],
+    );
+    expect(
+        &r,
+        &[
+            ("postgres.version", "fail"),
+            ("ingress.alb", "fail"),
+            ("redis.reachable", "error"),
+        ],
+    );
+    assert_eq!(code, 3);
+    assert!(result(&r, "postgres.version")["message"]
+        .as_str()
+        .unwrap()
+        .contains("--postgres no-such-db"));
+    assert!(result(&r, "ingress.alb")["message"]
+        .as_str()
+        .unwrap()
+        .contains("--alb no-such-alb"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn missing_cluster_stops_the_run() {
+    let moto = Moto::start();
+    let out = run_tool(&[
+        "check",
+        "--cluster",
+        "nope",
+        "--domain",
+        DOMAIN,
+        "--region",
+        REGION,
+        "--endpoint-url",
+        &moto.endpoint(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("EKS cluster \"nope\" not found in us-east-1"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn snapshot_round_trip_gives_the_same_results() {
+    let run = scenario(Variant::default(), &[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snap.json");
+    let snap_s = snap.to_str().unwrap();
+    let out = run_tool(&[
+        "collect",
+        "--cluster",
+        CLUSTER,
+        "--domain",
+        DOMAIN,
+        "--region",
+        REGION,
+        "--endpoint-url",
+        &run.endpoint,
+        "--out",
+        snap_s,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let offline = run_tool(&["check", "--snapshot", snap_s, "--format", "json"]);
+    let offline: serde_json::Value = serde_json::from_slice(&offline.stdout).unwrap();
+    assert_eq!(offline["results"], run.report["results"]);
+    assert_eq!(offline["summary"], run.report["summary"]);
+    assert_eq!(offline["stats"]["api_calls"], 0, "offline sends nothing");
+    let text = std::fs::read_to_string(&snap).unwrap();
+    assert!(!text.contains("not-a-secret-1"), "no secrets in snapshots");
+    if std::env::var_os("REGENERATE_EXAMPLES").is_some() {
+        std::fs::copy(&snap, "examples/reference-deployment.json").unwrap();
+    }
+}

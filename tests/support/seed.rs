@@ -1,0 +1,462 @@
+//! Builds a LangSmith reference deployment in moto with the AWS SDK,
+//! modelled on the public LangChain Terraform module: 3 public + 3 private
+//! subnets, NAT, m5.4xlarge managed nodes, RDS PostgreSQL 16, ElastiCache
+//! Redis 7, an ALB with HTTPS + HTTP redirect, an ACM certificate and
+//! healthy targets. Variants break one thing at a time.
+//!
+//! These are test fixtures: they call mutating APIs against the emulator.
+//! The tool itself never does (tests/read_only.rs).
+
+use aws_config::BehaviorVersion;
+use aws_sdk_ec2::types as ec2t;
+use aws_sdk_elasticloadbalancingv2::types as elbt;
+
+pub const CLUSTER: &str = "langsmith";
+pub const DOMAIN: &str = "langsmith.example.com";
+
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub instance_type: &'static str,
+    pub node_count: usize,
+    /// Run EC2 instances for the nodes (else only the node group exists).
+    pub run_instances: bool,
+    pub pg_version: &'static str,
+    pub pg_public: bool,
+    /// Port the database security group admits from the node security group.
+    pub db_rule_port: Option<i32>,
+    /// Port the Redis security group admits from the node security group.
+    pub redis_rule_port: Option<i32>,
+    pub tag_public_subnets: bool,
+    pub nodes_in_public_subnets: bool,
+    pub http_redirects: bool,
+    pub ssl_policy: &'static str,
+    pub cert_domain: &'static str,
+    pub stop_targets: bool,
+    /// Create the ALB at all (false: the state before `helm install`).
+    pub alb: bool,
+}
+
+impl Default for Variant {
+    fn default() -> Self {
+        Variant {
+            instance_type: "m5.4xlarge",
+            node_count: 3,
+            run_instances: true,
+            pg_version: "16.4",
+            pg_public: false,
+            db_rule_port: Some(5432),
+            redis_rule_port: Some(6379),
+            tag_public_subnets: true,
+            nodes_in_public_subnets: false,
+            http_redirects: true,
+            ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+            cert_domain: DOMAIN,
+            stop_targets: false,
+            alb: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Seeded {
+    pub vpc: String,
+    pub public_subnets: Vec<String>,
+    pub private_subnets: Vec<String>,
+    pub node_sg: String,
+    pub db_sg: String,
+    pub redis_sg: String,
+    pub instances: Vec<String>,
+    pub alb_arn: String,
+    pub cert_arn: String,
+}
+
+pub async fn sdk_config(endpoint: &str, region: &str) -> aws_types::SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .region(aws_config::Region::new(region.to_string()))
+        .endpoint_url(endpoint)
+        .credentials_provider(aws_sdk_ec2::config::Credentials::new(
+            "testing", "testing", None, None, "test",
+        ))
+        .load()
+        .await
+}
+
+fn tag(k: &str, v: &str) -> ec2t::Tag {
+    ec2t::Tag::builder().key(k).value(v).build()
+}
+
+fn from_sg(port: i32, sg: &str) -> ec2t::IpPermission {
+    ec2t::IpPermission::builder()
+        .ip_protocol("tcp")
+        .from_port(port)
+        .to_port(port)
+        .user_id_group_pairs(ec2t::UserIdGroupPair::builder().group_id(sg).build())
+        .build()
+}
+
+pub async fn seed(conf: &aws_types::SdkConfig, v: &Variant) -> Seeded {
+    let region = conf.region().unwrap().to_string();
+    let ec2 = aws_sdk_ec2::Client::new(conf);
+    let eks = aws_sdk_eks::Client::new(conf);
+    let rds = aws_sdk_rds::Client::new(conf);
+    let cache = aws_sdk_elasticache::Client::new(conf);
+    let acm = aws_sdk_acm::Client::new(conf);
+    let elb = aws_sdk_elasticloadbalancingv2::Client::new(conf);
+    let mut s = Seeded::default();
+
+    // --- network
+    let vpc = ec2.create_vpc().cidr_block("10.0.0.0/16").send().await.unwrap();
+    s.vpc = vpc.vpc().unwrap().vpc_id().unwrap().to_string();
+    let igw = ec2.create_internet_gateway().send().await.unwrap();
+    let igw = igw.internet_gateway().unwrap().internet_gateway_id().unwrap().to_string();
+    ec2.attach_internet_gateway()
+        .internet_gateway_id(&igw)
+        .vpc_id(&s.vpc)
+        .send()
+        .await
+        .unwrap();
+    for (i, az) in ["a", "b", "c"].iter().enumerate() {
+        for (public, base) in [(true, 0), (false, 64)] {
+            let cidr = format!("10.0.{}.0/20", base + 16 * i);
+            let sub = ec2
+                .create_subnet()
+                .vpc_id(&s.vpc)
+                .cidr_block(cidr)
+                .availability_zone(format!("{region}{az}"))
+                .send()
+                .await
+                .unwrap();
+            let id = sub.subnet().unwrap().subnet_id().unwrap().to_string();
+            let role = if public {
+                "kubernetes.io/role/elb"
+            } else {
+                "kubernetes.io/role/internal-elb"
+            };
+            if !public || v.tag_public_subnets {
+                ec2.create_tags()
+                    .resources(&id)
+                    .tags(tag(role, "1"))
+                    .send()
+                    .await
+                    .unwrap();
+            }
+            if public {
+                s.public_subnets.push(id)
+            } else {
+                s.private_subnets.push(id)
+            }
+        }
+    }
+    let public_rt = ec2.create_route_table().vpc_id(&s.vpc).send().await.unwrap();
+    let public_rt = public_rt.route_table().unwrap().route_table_id().unwrap().to_string();
+    ec2.create_route()
+        .route_table_id(&public_rt)
+        .destination_cidr_block("0.0.0.0/0")
+        .gateway_id(&igw)
+        .send()
+        .await
+        .unwrap();
+    for sub in &s.public_subnets {
+        ec2.associate_route_table()
+            .route_table_id(&public_rt)
+            .subnet_id(sub)
+            .send()
+            .await
+            .unwrap();
+    }
+    let eip = ec2
+        .allocate_address()
+        .domain(ec2t::DomainType::Vpc)
+        .send()
+        .await
+        .unwrap();
+    let nat = ec2
+        .create_nat_gateway()
+        .subnet_id(&s.public_subnets[0])
+        .allocation_id(eip.allocation_id().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let nat = nat.nat_gateway().unwrap().nat_gateway_id().unwrap().to_string();
+    let private_rt = ec2.create_route_table().vpc_id(&s.vpc).send().await.unwrap();
+    let private_rt = private_rt.route_table().unwrap().route_table_id().unwrap().to_string();
+    ec2.create_route()
+        .route_table_id(&private_rt)
+        .destination_cidr_block("0.0.0.0/0")
+        .nat_gateway_id(&nat)
+        .send()
+        .await
+        .unwrap();
+    for sub in &s.private_subnets {
+        ec2.associate_route_table()
+            .route_table_id(&private_rt)
+            .subnet_id(sub)
+            .send()
+            .await
+            .unwrap();
+    }
+
+    // --- security groups
+    let sg = |name: &'static str| {
+        let ec2 = ec2.clone();
+        let vpc = s.vpc.clone();
+        async move {
+            ec2.create_security_group()
+                .group_name(name)
+                .description(name)
+                .vpc_id(vpc)
+                .send()
+                .await
+                .unwrap()
+                .group_id()
+                .unwrap()
+                .to_string()
+        }
+    };
+    let cluster_sg = sg("eks-cluster-sg-langsmith").await;
+    s.node_sg = sg("langsmith-nodes").await;
+    s.db_sg = sg("langsmith-postgres").await;
+    s.redis_sg = sg("langsmith-redis").await;
+    let alb_sg = sg("k8s-langsmith-alb").await;
+    if let Some(p) = v.db_rule_port {
+        ec2.authorize_security_group_ingress()
+            .group_id(&s.db_sg)
+            .ip_permissions(from_sg(p, &s.node_sg))
+            .send()
+            .await
+            .unwrap();
+    }
+    if let Some(p) = v.redis_rule_port {
+        ec2.authorize_security_group_ingress()
+            .group_id(&s.redis_sg)
+            .ip_permissions(from_sg(p, &s.node_sg))
+            .send()
+            .await
+            .unwrap();
+    }
+    ec2.authorize_security_group_ingress()
+        .group_id(&alb_sg)
+        .ip_permissions(
+            ec2t::IpPermission::builder()
+                .ip_protocol("tcp")
+                .from_port(443)
+                .to_port(443)
+                .ip_ranges(ec2t::IpRange::builder().cidr_ip("0.0.0.0/0").build())
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+
+    // --- EKS
+    let node_subnets = if v.nodes_in_public_subnets {
+        s.public_subnets.clone()
+    } else {
+        s.private_subnets.clone()
+    };
+    eks.create_cluster()
+        .name(CLUSTER)
+        .version("1.31")
+        .role_arn("arn:aws:iam::123456789012:role/langsmith-eks")
+        .resources_vpc_config(
+            aws_sdk_eks::types::VpcConfigRequest::builder()
+                .set_subnet_ids(Some(s.private_subnets.clone()))
+                .security_group_ids(&cluster_sg)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    eks.create_nodegroup()
+        .cluster_name(CLUSTER)
+        .nodegroup_name("default")
+        .node_role("arn:aws:iam::123456789012:role/langsmith-nodes")
+        .set_subnets(Some(node_subnets.clone()))
+        .instance_types(v.instance_type)
+        .scaling_config(
+            aws_sdk_eks::types::NodegroupScalingConfig::builder()
+                .min_size(v.node_count as i32)
+                .max_size(v.node_count as i32 + 2)
+                .desired_size(v.node_count as i32)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    if v.run_instances {
+        for k in 0..v.node_count {
+            let out = ec2
+                .run_instances()
+                .image_id("ami-03cf127a")
+                .instance_type(ec2t::InstanceType::from(v.instance_type))
+                .min_count(1)
+                .max_count(1)
+                .subnet_id(&node_subnets[k % node_subnets.len()])
+                .security_group_ids(&s.node_sg)
+                .security_group_ids(&cluster_sg)
+                .tag_specifications(
+                    ec2t::TagSpecification::builder()
+                        .resource_type(ec2t::ResourceType::Instance)
+                        .tags(tag("eks:cluster-name", CLUSTER))
+                        .tags(tag("eks:nodegroup-name", "default"))
+                        .tags(tag(&format!("kubernetes.io/cluster/{CLUSTER}"), "owned"))
+                        .build(),
+                )
+                .send()
+                .await
+                .unwrap();
+            s.instances
+                .push(out.instances()[0].instance_id().unwrap().to_string());
+        }
+    }
+
+    // --- PostgreSQL
+    rds.create_db_subnet_group()
+        .db_subnet_group_name("langsmith")
+        .db_subnet_group_description("langsmith")
+        .set_subnet_ids(Some(s.private_subnets.clone()))
+        .send()
+        .await
+        .unwrap();
+    rds.create_db_instance()
+        .db_instance_identifier("langsmith-postgres")
+        .engine("postgres")
+        .engine_version(v.pg_version)
+        .db_instance_class("db.t3.large")
+        .allocated_storage(20)
+        .master_username("langsmith")
+        .master_user_password("not-a-secret-1")
+        .db_subnet_group_name("langsmith")
+        .vpc_security_group_ids(&s.db_sg)
+        .publicly_accessible(v.pg_public)
+        .backup_retention_period(7)
+        .storage_encrypted(true)
+        .send()
+        .await
+        .unwrap();
+
+    // --- Redis
+    cache
+        .create_cache_subnet_group()
+        .cache_subnet_group_name("langsmith")
+        .cache_subnet_group_description("langsmith")
+        .set_subnet_ids(Some(s.private_subnets.clone()))
+        .send()
+        .await
+        .unwrap();
+    cache
+        .create_cache_cluster()
+        .cache_cluster_id("langsmith-redis")
+        .engine("redis")
+        .engine_version("7.1")
+        .cache_node_type("cache.t3.medium")
+        .num_cache_nodes(1)
+        .cache_subnet_group_name("langsmith")
+        .security_group_ids(&s.redis_sg)
+        .send()
+        .await
+        .unwrap();
+
+    // --- certificate
+    let cert = acm
+        .request_certificate()
+        .domain_name(v.cert_domain)
+        .validation_method(aws_sdk_acm::types::ValidationMethod::Dns)
+        .send()
+        .await
+        .unwrap();
+    s.cert_arn = cert.certificate_arn().unwrap().to_string();
+
+    // --- ALB (created by the AWS Load Balancer Controller after helm install)
+    if !v.alb {
+        return s;
+    }
+    let lb = elb
+        .create_load_balancer()
+        .name("k8s-langsmith-ingress")
+        .set_subnets(Some(s.public_subnets.clone()))
+        .security_groups(&alb_sg)
+        .scheme(elbt::LoadBalancerSchemeEnum::InternetFacing)
+        .r#type(elbt::LoadBalancerTypeEnum::Application)
+        .tags(
+            elbt::Tag::builder()
+                .key("elbv2.k8s.aws/cluster")
+                .value(CLUSTER)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    s.alb_arn = lb.load_balancers()[0].load_balancer_arn().unwrap().to_string();
+    let tg = elb
+        .create_target_group()
+        .name("k8s-langsmith-frontend")
+        .protocol(elbt::ProtocolEnum::Http)
+        .port(30080)
+        .vpc_id(&s.vpc)
+        .target_type(elbt::TargetTypeEnum::Instance)
+        .send()
+        .await
+        .unwrap();
+    let tg = tg.target_groups()[0].target_group_arn().unwrap().to_string();
+    let mut reg = elb.register_targets().target_group_arn(&tg);
+    for i in &s.instances {
+        reg = reg.targets(
+            elbt::TargetDescription::builder()
+                .id(i)
+                .port(30080)
+                .build(),
+        );
+    }
+    if !s.instances.is_empty() {
+        reg.send().await.unwrap();
+    }
+    if v.stop_targets && !s.instances.is_empty() {
+        ec2.stop_instances()
+            .set_instance_ids(Some(s.instances.clone()))
+            .send()
+            .await
+            .unwrap();
+    }
+    elb.create_listener()
+        .load_balancer_arn(&s.alb_arn)
+        .protocol(elbt::ProtocolEnum::Https)
+        .port(443)
+        .ssl_policy(v.ssl_policy)
+        .certificates(elbt::Certificate::builder().certificate_arn(&s.cert_arn).build())
+        .default_actions(
+            elbt::Action::builder()
+                .r#type(elbt::ActionTypeEnum::Forward)
+                .target_group_arn(&tg)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let http_action = if v.http_redirects {
+        elbt::Action::builder()
+            .r#type(elbt::ActionTypeEnum::Redirect)
+            .redirect_config(
+                elbt::RedirectActionConfig::builder()
+                    .protocol("HTTPS")
+                    .port("443")
+                    .status_code(elbt::RedirectActionStatusCodeEnum::Http301)
+                    .build(),
+            )
+            .build()
+    } else {
+        elbt::Action::builder()
+            .r#type(elbt::ActionTypeEnum::Forward)
+            .target_group_arn(&tg)
+            .build()
+    };
+    elb.create_listener()
+        .load_balancer_arn(&s.alb_arn)
+        .protocol(elbt::ProtocolEnum::Http)
+        .port(80)
+        .default_actions(http_action)
+        .send()
+        .await
+        .unwrap();
+    s
+}
