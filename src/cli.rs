@@ -344,7 +344,9 @@ fn check(args: CheckArgs) -> Result<u8, Exit> {
             (inv, Some(rec), "live".to_string())
         }
     };
-    let now = time::OffsetDateTime::now_utc();
+    // Evaluate as of the collection time, so that a snapshot re-evaluated
+    // later gives exactly the results of the live run it came from.
+    let now = evaluate::evaluation_time(&inv);
     let (results, mut target) = evaluate::evaluate(&inv, settings, now, &reqs);
     target.source = source;
     let report = Report {

@@ -95,9 +95,6 @@ impl Ctx<'_> {
     pub fn region(&self) -> &str {
         &self.inv.region
     }
-    pub fn vpc(&self) -> Result<&str, Problem> {
-        self.r.vpc.clone().map(|_| self.inv.vpc_id.as_deref().unwrap_or(""))
-    }
 }
 
 // ---------------------------------------------------------------- network
@@ -893,6 +890,15 @@ pub fn evaluate_one(
     }
 }
 
+/// The instant an inventory describes: its collection time (now, when unset).
+pub fn evaluation_time(inv: &Inventory) -> OffsetDateTime {
+    OffsetDateTime::parse(
+        &inv.collected_at,
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap_or_else(|_| OffsetDateTime::now_utc())
+}
+
 /// Evaluates `reqs` against the inventory. Pure: same input, same output.
 pub fn evaluate(
     inv: &Inventory,
@@ -919,6 +925,7 @@ pub fn evaluate(
         certificate: crate::checks::tls::chosen_certificate(inv, &r, settings.stage, now)
             .map(|c| c.arn.clone()),
         source: "live".into(),
+        collected_at: inv.collected_at.clone(),
     };
     (findings, target)
 }

@@ -49,8 +49,8 @@ pub fn table(report: &Report, color: bool) -> String {
         t.region
     ));
     out.push_str(&format!(
-        "cluster {} · domain {} · stage {} · baseline {} · source {}\n",
-        t.cluster, t.domain, t.stage, t.baseline, t.source
+        "cluster {} · domain {} · stage {} · baseline {} · source {} (collected {})\n",
+        t.cluster, t.domain, t.stage, t.baseline, t.source, t.collected_at
     ));
     let found = |x: &Option<String>| x.clone().unwrap_or_else(|| "—".into());
     out.push_str(&format!(

@@ -90,6 +90,8 @@ pub struct TargetReport {
     pub certificate: Option<String>,
     /// `live` or the snapshot file the inventory came from.
     pub source: String,
+    /// When the inventory was collected; the results describe that instant.
+    pub collected_at: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]

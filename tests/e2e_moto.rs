@@ -164,6 +164,7 @@ async fn broken_deployment_fails_the_right_requirements() {
     assert!(cap.contains("15.68 vCPU"), "4 × m5.xlarge is 4 × 3.92 vCPU: {cap}");
     let pg = result(&run.report, "postgres.reachable")["message"].as_str().unwrap().to_string();
     assert!(pg.contains("do not admit TCP 5432"), "{pg}");
+    save_example(&collect_snapshot(&run.endpoint), "broken-deployment.json");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -339,7 +340,46 @@ async fn snapshot_round_trip_gives_the_same_results() {
     assert_eq!(offline["stats"]["api_calls"], 0, "offline sends nothing");
     let text = std::fs::read_to_string(&snap).unwrap();
     assert!(!text.contains("not-a-secret-1"), "no secrets in snapshots");
-    if std::env::var_os("REGENERATE_EXAMPLES").is_some() {
-        std::fs::copy(&snap, "examples/reference-deployment.json").unwrap();
+    save_example(&text, "reference-deployment.json");
+}
+
+/// `REGENERATE_EXAMPLES=1 cargo test --test e2e_moto` rewrites the shipped
+/// example snapshots from the moto scenarios. moto reports no ElastiCache
+/// security groups; the example adds the one the seed attached, as AWS would
+/// report it, so that the demo shows a complete deployment.
+fn save_example(snapshot: &str, name: &str) {
+    if std::env::var_os("REGENERATE_EXAMPLES").is_none() {
+        return;
     }
+    let mut v: serde_json::Value = serde_json::from_str(snapshot).unwrap();
+    let redis_sg = v["security_groups"]["ok"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == "langsmith-redis")
+        .map(|g| g["id"].clone())
+        .unwrap();
+    v["cache_clusters"]["ok"][0]["security_group_ids"] = serde_json::json!([redis_sg]);
+    let text = serde_json::to_string_pretty(&v).unwrap() + "\n";
+    std::fs::write(format!("examples/{name}"), text).unwrap();
+}
+
+fn collect_snapshot(endpoint: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snap.json");
+    let out = run_tool(&[
+        "collect",
+        "--cluster",
+        CLUSTER,
+        "--domain",
+        DOMAIN,
+        "--region",
+        REGION,
+        "--endpoint-url",
+        endpoint,
+        "--out",
+        snap.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    std::fs::read_to_string(&snap).unwrap()
 }

@@ -32,7 +32,11 @@ fn node_lines(nodes: &[Node]) -> Vec<String> {
                 n.info.vcpus,
                 fmt_gib(a.capacity_memory_mib),
                 a.max_pods,
-                if n.managed { " (managed node group cap)" } else { "" },
+                if crate::alloc::max_pods(n.info, false) > a.max_pods {
+                    " (managed node group cap)"
+                } else {
+                    ""
+                },
                 a.reserved_millicores,
                 a.reserved_memory_mib,
                 a.eviction_memory_mib,
