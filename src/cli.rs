@@ -168,7 +168,9 @@ pub fn main() -> u8 {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("langsmith-preflight: {}", e.message);
+            // One line, whatever the underlying error chain looked like.
+            let line = e.message.split_whitespace().collect::<Vec<_>>().join(" ");
+            eprintln!("langsmith-preflight: {line}");
             e.code
         }
     }

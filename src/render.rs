@@ -159,3 +159,20 @@ pub fn explain(r: &registry::Requirement) -> String {
     }
     out
 }
+
+/// The README's requirements table (a test keeps the README current).
+pub fn readme_table() -> String {
+    let mut out = String::from("| id | stage | severity | passes when | reference |\n|---|---|---|---|---|\n");
+    for r in registry::all() {
+        let s = &r.spec;
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} |\n",
+            s.id,
+            s.stage.as_str(),
+            s.severity,
+            s.title,
+            s.reference
+        ));
+    }
+    out
+}

@@ -99,10 +99,19 @@ pub(super) async fn caller_identity(c: &Clients) -> Fetched<String> {
 }
 
 pub(super) async fn describe_cluster(c: &Clients, name: &str) -> Fetched<Cluster> {
-    let out = fetch!(
-        "eks:DescribeCluster",
-        c.eks.describe_cluster().name(name).send().await
-    );
+    let out = match c.eks.describe_cluster().name(name).send().await {
+        Ok(o) => o,
+        Err(e) => {
+            let mut err = call_error("eks:DescribeCluster", &e);
+            let missing = e
+                .as_service_error()
+                .is_some_and(|s| s.is_resource_not_found_exception());
+            if missing {
+                err.code = Some("ResourceNotFoundException".into());
+            }
+            return Fetched::Failed(err);
+        }
+    };
     let Some(cl) = out.cluster() else {
         return Fetched::Failed(CallError {
             action: "eks:DescribeCluster".into(),

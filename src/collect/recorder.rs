@@ -56,9 +56,12 @@ impl Intercept for CallRecorder {
         "langsmith-preflight-call-recorder"
     }
 
-    fn read_before_execution(
+    // Once per operation, after the operation's configuration (which holds
+    // its Metadata) is applied — unlike `read_before_execution`.
+    fn read_before_serialization(
         &self,
         _context: &BeforeSerializationInterceptorContextRef<'_>,
+        _rc: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let (service, operation) = cfg

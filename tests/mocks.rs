@@ -1,0 +1,393 @@
+//! Collection paths moto cannot express, covered with aws-smithy-mocks:
+//! * moto answers DescribeCacheClusters without SecurityGroups or node ports;
+//! * moto never reports an `unhealthy` target with a reason code;
+//! * moto enforces no IAM, so a denied DescribeTargetHealth is mocked;
+//! * throttling/5xx answers, which the SDK must retry.
+//! The collector under test is the real one; only the transport is mocked.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use aws_smithy_mocks::{mock, mock_client, Rule, RuleMode};
+use aws_smithy_types::error::ErrorMetadata;
+use langsmith_preflight::collect::{collect, CallRecorder, Clients};
+use langsmith_preflight::model::*;
+use langsmith_preflight::registry::Need;
+
+const VPC: &str = "vpc-0123";
+
+fn sts_rule() -> Rule {
+    mock!(aws_sdk_sts::Client::get_caller_identity).then_output(|| {
+        aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityOutput::builder()
+            .account("111122223333")
+            .build()
+    })
+}
+
+fn cluster_rule() -> Rule {
+    mock!(aws_sdk_eks::Client::describe_cluster).then_output(|| {
+        aws_sdk_eks::operation::describe_cluster::DescribeClusterOutput::builder()
+            .cluster(
+                aws_sdk_eks::types::Cluster::builder()
+                    .name("langsmith")
+                    .status(aws_sdk_eks::types::ClusterStatus::Active)
+                    .resources_vpc_config(
+                        aws_sdk_eks::types::VpcConfigResponse::builder()
+                            .vpc_id(VPC)
+                            .cluster_security_group_id("sg-cluster")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build()
+    })
+}
+
+/// Clients whose answers come from `rules`, recording into `rec`.
+struct Mocked {
+    sts: Vec<Rule>,
+    eks: Vec<Rule>,
+    elasticache: Vec<Rule>,
+    elbv2: Vec<Rule>,
+}
+
+impl Mocked {
+    fn clients(&self, rec: &CallRecorder) -> Clients {
+        macro_rules! client {
+            ($krate:ident, $rules:expr) => {{
+                let rec = rec.clone();
+                mock_client!($krate, RuleMode::MatchAny, $rules.iter(), move |c| c
+                    .interceptor(rec.clone())
+                    .retry_config(
+                        aws_smithy_types::retry::RetryConfig::standard()
+                            .with_max_attempts(4)
+                            .with_initial_backoff(Duration::from_millis(1))
+                    ))
+            }};
+        }
+        let none: Vec<Rule> = Vec::new();
+        Clients {
+            acm: client!(aws_sdk_acm, none),
+            ec2: client!(aws_sdk_ec2, none),
+            eks: client!(aws_sdk_eks, self.eks),
+            elasticache: client!(aws_sdk_elasticache, self.elasticache),
+            elbv2: client!(aws_sdk_elasticloadbalancingv2, self.elbv2),
+            rds: client!(aws_sdk_rds, none),
+            sts: client!(aws_sdk_sts, self.sts),
+        }
+    }
+}
+
+fn target() -> TargetSpec {
+    TargetSpec {
+        cluster: "langsmith".into(),
+        domain: "langsmith.example.com".into(),
+        ..Default::default()
+    }
+}
+
+fn needs(n: &[Need]) -> BTreeSet<Need> {
+    n.iter().copied().collect()
+}
+
+#[tokio::test]
+async fn elasticache_security_groups_and_ports_are_collected() {
+    use aws_sdk_elasticache::operation as op;
+    use aws_sdk_elasticache::types as t;
+    let m = Mocked {
+        sts: vec![sts_rule()],
+        eks: vec![cluster_rule()],
+        elasticache: vec![
+            mock!(aws_sdk_elasticache::Client::describe_cache_clusters).then_output(|| {
+                op::describe_cache_clusters::DescribeCacheClustersOutput::builder()
+                    .cache_clusters(
+                        t::CacheCluster::builder()
+                            .cache_cluster_id("ls-rg-001")
+                            .engine("valkey")
+                            .engine_version("8.0")
+                            .cache_cluster_status("available")
+                            .replication_group_id("ls-rg")
+                            .cache_subnet_group_name("ls-subnets")
+                            .security_groups(
+                                t::SecurityGroupMembership::builder()
+                                    .security_group_id("sg-redis")
+                                    .status("active")
+                                    .build(),
+                            )
+                            .cache_nodes(
+                                t::CacheNode::builder()
+                                    .endpoint(t::Endpoint::builder().address("x").port(6380).build())
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                    .build()
+            }),
+            mock!(aws_sdk_elasticache::Client::describe_replication_groups).then_output(|| {
+                op::describe_replication_groups::DescribeReplicationGroupsOutput::builder()
+                    .replication_groups(
+                        t::ReplicationGroup::builder()
+                            .replication_group_id("ls-rg")
+                            .status("available")
+                            .engine("valkey")
+                            .member_clusters("ls-rg-001")
+                            .transit_encryption_enabled(true)
+                            .node_groups(
+                                t::NodeGroup::builder()
+                                    .primary_endpoint(t::Endpoint::builder().port(6380).build())
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                    .build()
+            }),
+            mock!(aws_sdk_elasticache::Client::describe_cache_subnet_groups).then_output(|| {
+                op::describe_cache_subnet_groups::DescribeCacheSubnetGroupsOutput::builder()
+                    .cache_subnet_groups(
+                        t::CacheSubnetGroup::builder()
+                            .cache_subnet_group_name("ls-subnets")
+                            .vpc_id(VPC)
+                            .subnets(t::Subnet::builder().subnet_identifier("subnet-a").build())
+                            .build(),
+                    )
+                    .build()
+            }),
+        ],
+        elbv2: vec![],
+    };
+    let rec = CallRecorder::new();
+    let inv = collect(&m.clients(&rec), &target(), "us-east-1", &needs(&[Need::Cluster, Need::Redis]))
+        .await
+        .unwrap();
+    assert_eq!(inv.account.as_deref(), Some("111122223333"));
+    assert_eq!(inv.vpc_id.as_deref(), Some(VPC));
+    let cc = &inv.cache_clusters.ok().unwrap()[0];
+    assert_eq!(cc.security_group_ids, vec!["sg-redis"]);
+    assert_eq!(cc.port, Some(6380));
+    assert_eq!(cc.replication_group_id.as_deref(), Some("ls-rg"));
+    let rg = &inv.replication_groups.ok().unwrap()[0];
+    assert_eq!(rg.port, Some(6380));
+    assert_eq!(rg.transit_encryption, Some(true));
+    assert_eq!(rg.member_clusters, vec!["ls-rg-001"]);
+    let sg = &inv.cache_subnet_groups.ok().unwrap()[0];
+    assert_eq!(sg.vpc_id.as_deref(), Some(VPC));
+    // Nothing beyond what the selected requirements need was requested.
+    assert_eq!(inv.subnets, Fetched::NotCollected);
+    assert_eq!(inv.load_balancers, Fetched::NotCollected);
+    let ops: BTreeSet<String> = rec.calls().into_iter().map(|c| c.operation).collect();
+    assert_eq!(
+        ops,
+        [
+            "DescribeCacheClusters",
+            "DescribeCacheSubnetGroups",
+            "DescribeCluster",
+            "DescribeReplicationGroups",
+            "GetCallerIdentity"
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    );
+}
+
+fn alb_rules(health_rules: Vec<Rule>) -> Vec<Rule> {
+    use aws_sdk_elasticloadbalancingv2::operation as op;
+    use aws_sdk_elasticloadbalancingv2::types as t;
+    const LB: &str = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/k8s-ls/1";
+    let mut rules = vec![
+        mock!(aws_sdk_elasticloadbalancingv2::Client::describe_load_balancers).then_output(|| {
+            op::describe_load_balancers::DescribeLoadBalancersOutput::builder()
+                .load_balancers(
+                    t::LoadBalancer::builder()
+                        .load_balancer_arn(LB)
+                        .load_balancer_name("k8s-ls")
+                        .vpc_id(VPC)
+                        .r#type(t::LoadBalancerTypeEnum::Application)
+                        .scheme(t::LoadBalancerSchemeEnum::InternetFacing)
+                        .state(t::LoadBalancerState::builder().code(t::LoadBalancerStateEnum::Active).build())
+                        .build(),
+                )
+                .load_balancers(
+                    // Another VPC's load balancer: never kept, never described further.
+                    t::LoadBalancer::builder()
+                        .load_balancer_arn("arn:other")
+                        .load_balancer_name("other")
+                        .vpc_id("vpc-other")
+                        .r#type(t::LoadBalancerTypeEnum::Application)
+                        .build(),
+                )
+                .build()
+        }),
+        mock!(aws_sdk_elasticloadbalancingv2::Client::describe_tags).then_output(|| {
+            op::describe_tags::DescribeTagsOutput::builder()
+                .tag_descriptions(
+                    t::TagDescription::builder()
+                        .resource_arn(LB)
+                        .tags(t::Tag::builder().key("elbv2.k8s.aws/cluster").value("langsmith").build())
+                        .build(),
+                )
+                .build()
+        }),
+        mock!(aws_sdk_elasticloadbalancingv2::Client::describe_listeners).then_output(|| {
+            op::describe_listeners::DescribeListenersOutput::builder()
+                .listeners(
+                    t::Listener::builder()
+                        .listener_arn("arn:listener/80")
+                        .load_balancer_arn(LB)
+                        .port(80)
+                        .protocol(t::ProtocolEnum::Http)
+                        .build(),
+                )
+                .build()
+        }),
+        mock!(aws_sdk_elasticloadbalancingv2::Client::describe_target_groups).then_output(|| {
+            op::describe_target_groups::DescribeTargetGroupsOutput::builder()
+                .target_groups(
+                    t::TargetGroup::builder()
+                        .target_group_arn("arn:tg/frontend")
+                        .target_group_name("frontend")
+                        .load_balancer_arns(LB)
+                        .build(),
+                )
+                .target_groups(
+                    t::TargetGroup::builder()
+                        .target_group_arn("arn:tg/backend")
+                        .target_group_name("backend")
+                        .load_balancer_arns(LB)
+                        .build(),
+                )
+                .build()
+        }),
+    ];
+    rules.extend(health_rules);
+    rules
+}
+
+#[tokio::test]
+async fn unhealthy_reasons_and_a_denied_target_health_call() {
+    use aws_sdk_elasticloadbalancingv2::operation::describe_target_health as dth;
+    use aws_sdk_elasticloadbalancingv2::types as t;
+    let m = Mocked {
+        sts: vec![sts_rule()],
+        eks: vec![cluster_rule()],
+        elasticache: vec![],
+        elbv2: alb_rules(vec![
+            mock!(aws_sdk_elasticloadbalancingv2::Client::describe_target_health)
+                .match_requests(|r| r.target_group_arn() == Some("arn:tg/frontend"))
+                .then_output(|| {
+                    dth::DescribeTargetHealthOutput::builder()
+                        .target_health_descriptions(
+                            t::TargetHealthDescription::builder()
+                                .target(t::TargetDescription::builder().id("10.0.64.12").port(3000).build())
+                                .target_health(
+                                    t::TargetHealth::builder()
+                                        .state(t::TargetHealthStateEnum::Unhealthy)
+                                        .reason(t::TargetHealthReasonEnum::ResponseCodeMismatch)
+                                        .description("Health checks failed with these codes: [404]")
+                                        .build(),
+                                )
+                                .build(),
+                        )
+                        .build()
+                }),
+            mock!(aws_sdk_elasticloadbalancingv2::Client::describe_target_health)
+                .match_requests(|r| r.target_group_arn() == Some("arn:tg/backend"))
+                .then_error(|| {
+                    dth::DescribeTargetHealthError::generic(
+                        ErrorMetadata::builder()
+                            .code("AccessDenied")
+                            .message("User is not authorized to perform: elasticloadbalancing:DescribeTargetHealth")
+                            .build(),
+                    )
+                }),
+        ]),
+    };
+    let rec = CallRecorder::new();
+    let inv = collect(
+        &m.clients(&rec),
+        &target(),
+        "us-east-1",
+        &needs(&[Need::Cluster, Need::LoadBalancer, Need::TargetHealth]),
+    )
+    .await
+    .unwrap();
+    let lbs = inv.load_balancers.ok().unwrap();
+    assert_eq!(lbs.len(), 1, "only the VPC's load balancer is kept");
+    assert_eq!(lbs[0].tags.get("elbv2.k8s.aws/cluster").map(String::as_str), Some("langsmith"));
+    let tgs = inv.target_groups.ok().unwrap();
+    let frontend = tgs.iter().find(|t| t.name == "frontend").unwrap();
+    let h = &frontend.health.ok().unwrap()[0];
+    assert_eq!(h.state, "unhealthy");
+    assert_eq!(h.reason.as_deref(), Some("Target.ResponseCodeMismatch"));
+    assert_eq!(h.port, Some(3000));
+    let backend = tgs.iter().find(|t| t.name == "backend").unwrap();
+    match &backend.health {
+        Fetched::Failed(e) => {
+            assert_eq!(e.action, "elasticloadbalancing:DescribeTargetHealth");
+            assert_eq!(e.kind, CallErrorKind::Denied);
+        }
+        other => panic!("expected a denied call, got {other:?}"),
+    }
+    // No HTTPS listener: no certificate or TLS policy lookups were needed.
+    let ops: Vec<String> = rec.calls().into_iter().map(|c| c.operation).collect();
+    assert!(!ops.iter().any(|o| o == "DescribeListenerCertificates" || o == "DescribeSSLPolicies"));
+    assert_eq!(ops.iter().filter(|o| *o == "DescribeTargetHealth").count(), 2);
+}
+
+#[tokio::test]
+async fn throttling_and_5xx_are_retried_not_failures() {
+    let flaky = mock!(aws_sdk_eks::Client::describe_cluster)
+        .sequence()
+        .http_status(503, None)
+        .times(2)
+        .output(|| {
+            aws_sdk_eks::operation::describe_cluster::DescribeClusterOutput::builder()
+                .cluster(
+                    aws_sdk_eks::types::Cluster::builder()
+                        .name("langsmith")
+                        .resources_vpc_config(
+                            aws_sdk_eks::types::VpcConfigResponse::builder().vpc_id(VPC).build(),
+                        )
+                        .build(),
+                )
+                .build()
+        })
+        .build();
+    let m = Mocked {
+        sts: vec![sts_rule()],
+        eks: vec![flaky],
+        elasticache: vec![],
+        elbv2: vec![],
+    };
+    let rec = CallRecorder::new();
+    let inv = collect(&m.clients(&rec), &target(), "us-east-1", &needs(&[Need::Cluster]))
+        .await
+        .unwrap();
+    assert_eq!(inv.cluster.ok().unwrap().vpc_id.as_deref(), Some(VPC));
+    assert_eq!(rec.retries(), 2);
+    assert_eq!(rec.api_calls(), 2, "GetCallerIdentity and DescribeCluster, once each");
+}
+
+#[tokio::test]
+async fn a_missing_cluster_stops_collection() {
+    let m = Mocked {
+        sts: vec![sts_rule()],
+        eks: vec![mock!(aws_sdk_eks::Client::describe_cluster).then_error(|| {
+            aws_sdk_eks::operation::describe_cluster::DescribeClusterError::ResourceNotFoundException(
+                aws_sdk_eks::types::error::ResourceNotFoundException::builder()
+                    .message("No cluster found for name: langsmith.")
+                    .build(),
+            )
+        })],
+        elasticache: vec![],
+        elbv2: vec![],
+    };
+    let rec = CallRecorder::new();
+    let err = collect(&m.clients(&rec), &target(), "eu-west-1", &needs(&[Need::Cluster]))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "EKS cluster \"langsmith\" not found in eu-west-1 (check --cluster and --region)"
+    );
+}

@@ -1,0 +1,97 @@
+//! Proof that the tool only reads: (1) `collect` is the only code that
+//! touches `aws_sdk_*`, and every client call in it is describe/list/get;
+//! (2) every operation actually sent during a full run against moto is a
+//! `Describe*`, `List*` or `Get*`, and each is sent once.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use langsmith_preflight::collect::{collect, CallRecorder, Clients};
+use langsmith_preflight::registry::Need;
+use support::seed::{self, Variant, CLUSTER, DOMAIN};
+
+fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn only_collect_touches_the_sdk_and_only_to_read() {
+    let mut files = Vec::new();
+    rust_files(Path::new("src"), &mut files);
+    let clients = ["acm", "ec2", "eks", "elasticache", "elbv2", "rds", "sts"];
+    let mut calls = 0;
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        let in_collect = f.starts_with("src/collect");
+        if !in_collect {
+            assert!(!text.contains("aws_sdk_"), "{} uses an AWS SDK crate outside collect/", f.display());
+            continue;
+        }
+        // `<client>\n   .operation(` — the client field, then the operation.
+        let flat: String = text.split_whitespace().collect::<Vec<_>>().join("");
+        for client in clients {
+            let needle = format!("c.{client}.");
+            for (i, _) in flat.match_indices(&needle) {
+                let rest = &flat[i + needle.len()..];
+                let op: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                calls += 1;
+                assert!(
+                    op.starts_with("describe_") || op.starts_with("list_") || op.starts_with("get_"),
+                    "{}: {client}.{op} is not a read operation",
+                    f.display()
+                );
+            }
+        }
+    }
+    assert!(calls >= 25, "the scan found only {calls} client calls: is it still looking in the right place?");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_full_run_sends_only_reads_each_once() {
+    let moto = support::moto::Moto::start();
+    let conf = seed::sdk_config(&moto.endpoint(), "us-east-1").await;
+    seed::seed(&conf, &Variant::default()).await;
+    let rec = CallRecorder::new();
+    let clients = Clients::new(&conf, &rec);
+    let target = langsmith_preflight::model::TargetSpec {
+        cluster: CLUSTER.into(),
+        domain: DOMAIN.into(),
+        ..Default::default()
+    };
+    let all: std::collections::BTreeSet<Need> = langsmith_preflight::registry::all()
+        .iter()
+        .flat_map(|r| r.needs.iter().copied())
+        .collect();
+    collect(&clients, &target, "us-east-1", &all).await.unwrap();
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for c in rec.calls() {
+        assert!(
+            ["Describe", "List", "Get"].iter().any(|p| c.operation.starts_with(p)),
+            "{} {} is not a read",
+            c.service,
+            c.operation
+        );
+        *counts.entry(c.operation).or_default() += 1;
+    }
+    for (op, n) in &counts {
+        let allowed = match op.as_str() {
+            // Two tag filters (eks:cluster-name, kubernetes.io/cluster/NAME) are ORed by two calls.
+            "DescribeInstances" => 2,
+            // moto's DescribeCluster omits vpcId: the fallback looks up the cluster's subnets once.
+            "DescribeSubnets" => 2,
+            _ => 1,
+        };
+        assert_eq!(*n, allowed, "{op} sent {n} times: {counts:?}");
+    }
+    assert!(counts.len() >= 20, "{counts:?}");
+    assert_eq!(rec.retries(), 0);
+}
