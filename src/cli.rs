@@ -43,6 +43,8 @@ pub enum Command {
         /// A requirement id, as printed by `list`.
         id: String,
     },
+    /// Print the least-privilege, read-only IAM policy the tool needs.
+    IamPolicy,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -151,7 +153,10 @@ pub fn main() -> u8 {
         Ok(c) => c,
         Err(e) => {
             use clap::error::ErrorKind::*;
-            if matches!(e.kind(), DisplayHelp | DisplayVersion | DisplayHelpOnMissingArgumentOrSubcommand) {
+            if matches!(
+                e.kind(),
+                DisplayHelp | DisplayVersion | DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
                 let _ = e.print();
                 return if e.kind() == DisplayHelpOnMissingArgumentOrSubcommand {
                     exit::USAGE
@@ -161,7 +166,10 @@ pub fn main() -> u8 {
             }
             let text = e.to_string();
             let first = text.lines().next().unwrap_or("invalid arguments");
-            eprintln!("langsmith-preflight: {} (see --help)", first.trim_start_matches("error: "));
+            eprintln!(
+                "langsmith-preflight: {} (see --help)",
+                first.trim_start_matches("error: ")
+            );
             return exit::USAGE;
         }
     };
@@ -185,6 +193,10 @@ pub fn run(cli: Cli) -> Result<u8, Exit> {
         Command::Explain { id } => {
             let r = registry::find(&id).ok_or_else(|| unknown_id(&id))?;
             print!("{}", render::explain(r));
+            Ok(exit::OK)
+        }
+        Command::IamPolicy => {
+            print!("{}", collect::iam_policy());
             Ok(exit::OK)
         }
         Command::Check(args) => check(args),

@@ -279,7 +279,10 @@ impl<'a> Nodes<'a> {
                     (a.memory_mib, a.millicores)
                 })
                 .expect("at least one instance type");
-            parts.push(format!("{} × {} from node group {}", g.desired_size, info.name, g.name));
+            parts.push(format!(
+                "{} × {} from node group {}",
+                g.desired_size, info.name, g.name
+            ));
             for k in 0..g.desired_size {
                 nodes.push(Node {
                     label: format!("{}#{} (modelled)", g.name, k + 1),
@@ -321,16 +324,15 @@ impl<'a> Nodes<'a> {
                     }
                 }
             } else {
-                let cidr = n
-                    .ip
-                    .as_deref()
-                    .and_then(|ip| format!("{ip}/32").parse::<Cidr4>().ok())
-                    .or_else(|| {
-                        n.subnet_ids
-                            .first()
-                            .and_then(|s| net.get(s))
-                            .and_then(|i| i.subnet.cidr.parse().ok())
-                    });
+                let cidr =
+                    n.ip.as_deref()
+                        .and_then(|ip| format!("{ip}/32").parse::<Cidr4>().ok())
+                        .or_else(|| {
+                            n.subnet_ids
+                                .first()
+                                .and_then(|s| net.get(s))
+                                .and_then(|i| i.subnet.cidr.parse().ok())
+                        });
                 out.push(Source {
                     label: n.label.clone(),
                     security_groups: n.security_groups.clone(),
@@ -709,7 +711,10 @@ fn resolve_alb<'a>(inv: &'a Inventory, vpc: Option<&str>) -> Result<Alb<'a>, Pro
                 .collect();
             (
                 serving,
-                format!("the only ALB in {vpc} whose HTTPS listener serves a certificate for {}", inv.target.domain),
+                format!(
+                    "the only ALB in {vpc} whose HTTPS listener serves a certificate for {}",
+                    inv.target.domain
+                ),
             )
         } else if tagged.len() > 1 {
             // Several controller-made ALBs: prefer the one serving the domain.
@@ -719,12 +724,21 @@ fn resolve_alb<'a>(inv: &'a Inventory, vpc: Option<&str>) -> Result<Alb<'a>, Pro
                 .filter(|lb| serves_domain(inv, listeners, lb))
                 .collect();
             if serving.len() == 1 {
-                (serving, format!("tagged {LBC_CLUSTER_TAG}={cluster} and serving {}", inv.target.domain))
+                (
+                    serving,
+                    format!(
+                        "tagged {LBC_CLUSTER_TAG}={cluster} and serving {}",
+                        inv.target.domain
+                    ),
+                )
             } else {
                 (tagged, String::new())
             }
         } else {
-            (tagged, format!("tagged {LBC_CLUSTER_TAG}={cluster} by the AWS Load Balancer Controller"))
+            (
+                tagged,
+                format!("tagged {LBC_CLUSTER_TAG}={cluster} by the AWS Load Balancer Controller"),
+            )
         };
         let lb = pick_one(
             pool,
@@ -741,7 +755,10 @@ fn resolve_alb<'a>(inv: &'a Inventory, vpc: Option<&str>) -> Result<Alb<'a>, Pro
         (lb, how)
     };
     let tgs = match &inv.target_groups {
-        Fetched::Ok(t) => t.iter().filter(|t| t.load_balancer_arns.contains(&lb.arn)).collect(),
+        Fetched::Ok(t) => t
+            .iter()
+            .filter(|t| t.load_balancer_arns.contains(&lb.arn))
+            .collect(),
         _ => Vec::new(),
     };
     Ok(Alb {
@@ -786,7 +803,9 @@ impl<'a> Resolved<'a> {
             alb: if stage == Stage::Installed {
                 resolve_alb(inv, v)
             } else {
-                Err(Problem::Skip("the ALB is checked at --stage installed".into()))
+                Err(Problem::Skip(
+                    "the ALB is checked at --stage installed".into(),
+                ))
             },
             vpc,
         }
@@ -841,7 +860,11 @@ pub fn problem_finding(spec: &Spec, p: Problem) -> Finding {
             f
         }
         Problem::Undetermined { message, hint } => {
-            let mut f = finding(spec, Status::Error, format!("could not evaluate: {message}"));
+            let mut f = finding(
+                spec,
+                Status::Error,
+                format!("could not evaluate: {message}"),
+            );
             f.remediation = Some(hint);
             f
         }

@@ -74,7 +74,10 @@ mod tests {
         assert!(name_covers("*.example.com", "langsmith.example.com"));
         assert!(!name_covers("*.example.com", "example.com"));
         assert!(!name_covers("*.example.com", "a.langsmith.example.com"));
-        assert!(name_covers("LangSmith.Example.com.", "langsmith.example.com"));
+        assert!(name_covers(
+            "LangSmith.Example.com.",
+            "langsmith.example.com"
+        ));
         assert!(!name_covers("example.com", "langsmith.example.com"));
         assert!(!name_covers("*.com", "example.org"));
     }

@@ -142,7 +142,10 @@ mod tests {
         assert!(!c("10.0.3.0/24").contains(&c("10.0.0.0/16")));
         assert!(!c("10.1.0.0/16").contains(&c("10.0.3.0/24")));
         assert!(c("0.0.0.0/0").contains(&c("192.168.1.0/24")));
-        assert!(c("10.0.0.5/16").contains(&c("10.0.200.0/24")), "host bits are cleared");
+        assert!(
+            c("10.0.0.5/16").contains(&c("10.0.200.0/24")),
+            "host bits are cleared"
+        );
         assert!(c("0.0.0.0/0").is_default_route());
         assert!("10.0.0.0/33".parse::<Cidr4>().is_err());
         assert!("10.0.0.0".parse::<Cidr4>().is_err());

@@ -162,7 +162,9 @@ pub fn explain(r: &registry::Requirement) -> String {
 
 /// The README's requirements table (a test keeps the README current).
 pub fn readme_table() -> String {
-    let mut out = String::from("| id | stage | severity | passes when | reference |\n|---|---|---|---|---|\n");
+    let mut out = String::from(
+        "| id | stage | severity | passes when | reference |\n|---|---|---|---|---|\n",
+    );
     for r in registry::all() {
         let s = &r.spec;
         out.push_str(&format!(

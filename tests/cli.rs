@@ -10,14 +10,25 @@ const REF: &str = "examples/reference-deployment.json";
 
 fn one_line(o: &std::process::Output) -> String {
     let e = stderr(o);
-    assert_eq!(e.trim_end().lines().count(), 1, "stderr is not one line: {e}");
+    assert_eq!(
+        e.trim_end().lines().count(),
+        1,
+        "stderr is not one line: {e}"
+    );
     assert!(!e.contains("panicked"), "{e}");
     e
 }
 
 #[test]
 fn unknown_flag_is_a_usage_error() {
-    let o = run_tool(&["check", "--cluster", "x", "--domain", "a.example.com", "--bogus"]);
+    let o = run_tool(&[
+        "check",
+        "--cluster",
+        "x",
+        "--domain",
+        "a.example.com",
+        "--bogus",
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(one_line(&o).contains("--bogus"));
 }
@@ -25,14 +36,63 @@ fn unknown_flag_is_a_usage_error() {
 #[test]
 fn bad_values_are_usage_errors() {
     for (args, needle) in [
-        (vec!["check", "--cluster", "x", "--domain", "not a domain"], "invalid --domain"),
-        (vec!["check", "--cluster", "x", "--domain", "https://ls.example.com"], "not a URL"),
-        (vec!["check", "--domain", "ls.example.com", "--region", "us-east-1"], "--cluster NAME is required"),
-        (vec!["check", "--cluster", "x", "--domain", "ls.example.com", "--stage", "later"], "later"),
-        (vec!["check", "--snapshot", REF, "--only", "eks.nope"], "unknown requirement id \"eks.nope\""),
-        (vec!["check", "--snapshot", REF, "--skip", "nope"], "unknown requirement id"),
+        (
+            vec!["check", "--cluster", "x", "--domain", "not a domain"],
+            "invalid --domain",
+        ),
+        (
+            vec![
+                "check",
+                "--cluster",
+                "x",
+                "--domain",
+                "https://ls.example.com",
+            ],
+            "not a URL",
+        ),
+        (
+            vec![
+                "check",
+                "--domain",
+                "ls.example.com",
+                "--region",
+                "us-east-1",
+            ],
+            "--cluster NAME is required",
+        ),
+        (
+            vec![
+                "check",
+                "--cluster",
+                "x",
+                "--domain",
+                "ls.example.com",
+                "--stage",
+                "later",
+            ],
+            "later",
+        ),
+        (
+            vec!["check", "--snapshot", REF, "--only", "eks.nope"],
+            "unknown requirement id \"eks.nope\"",
+        ),
+        (
+            vec!["check", "--snapshot", REF, "--skip", "nope"],
+            "unknown requirement id",
+        ),
         (vec!["explain", "nope"], "unknown requirement id"),
-        (vec!["check", "--cluster", "x", "--domain", "ls.example.com", "--endpoint-url", "127.0.0.1:9"], "not an http"),
+        (
+            vec![
+                "check",
+                "--cluster",
+                "x",
+                "--domain",
+                "ls.example.com",
+                "--endpoint-url",
+                "127.0.0.1:9",
+            ],
+            "not an http",
+        ),
     ] {
         let o = run_tool(&args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
@@ -43,7 +103,15 @@ fn bad_values_are_usage_errors() {
 
 #[test]
 fn no_region_is_a_configuration_error() {
-    let o = run_tool(&["check", "--cluster", "x", "--domain", "ls.example.com", "--endpoint-url", "http://127.0.0.1:9"]);
+    let o = run_tool(&[
+        "check",
+        "--cluster",
+        "x",
+        "--domain",
+        "ls.example.com",
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(one_line(&o).contains("no AWS region"));
 }
@@ -51,8 +119,15 @@ fn no_region_is_a_configuration_error() {
 #[test]
 fn no_credentials_stops_the_run() {
     let o = tool_command(&[
-        "check", "--cluster", "x", "--domain", "ls.example.com", "--region", "us-east-1",
-        "--endpoint-url", "http://127.0.0.1:9",
+        "check",
+        "--cluster",
+        "x",
+        "--domain",
+        "ls.example.com",
+        "--region",
+        "us-east-1",
+        "--endpoint-url",
+        "http://127.0.0.1:9",
     ])
     .env_remove("AWS_ACCESS_KEY_ID")
     .env_remove("AWS_SECRET_ACCESS_KEY")
@@ -66,8 +141,15 @@ fn no_credentials_stops_the_run() {
 fn unreachable_endpoint_stops_the_run() {
     // Port 9 (discard) on loopback: nothing listens, the connection is refused.
     let o = run_tool(&[
-        "check", "--cluster", "x", "--domain", "ls.example.com", "--region", "us-east-1",
-        "--endpoint-url", "http://127.0.0.1:9",
+        "check",
+        "--cluster",
+        "x",
+        "--domain",
+        "ls.example.com",
+        "--region",
+        "us-east-1",
+        "--endpoint-url",
+        "http://127.0.0.1:9",
     ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(one_line(&o).contains("cannot reach AWS"));
@@ -100,20 +182,42 @@ fn demo_snapshots_and_exit_codes() {
     let o = run_tool(&["check", "--snapshot", REF]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
-    assert!(out.contains("14 pass, 0 warn, 0 fail, 0 skip, 0 error"), "{out}");
-    assert!(out.contains("account 123456789012, region us-east-1"), "{out}");
+    assert!(
+        out.contains("14 pass, 0 warn, 0 fail, 0 skip, 0 error"),
+        "{out}"
+    );
+    assert!(
+        out.contains("account 123456789012, region us-east-1"),
+        "{out}"
+    );
     assert!(!out.contains("\u{1b}["), "no colour when not a terminal");
 
     let o = run_tool(&["check", "--snapshot", "examples/broken-deployment.json"]);
     assert_eq!(o.status.code(), Some(3));
     assert!(stdout(&o).contains("Details"));
 
-    let o = run_tool(&["check", "--snapshot", REF, "--only", "eks.capacity,postgres.version", "--format", "json"]);
+    let o = run_tool(&[
+        "check",
+        "--snapshot",
+        REF,
+        "--only",
+        "eks.capacity,postgres.version",
+        "--format",
+        "json",
+    ]);
     let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(r["results"].as_array().unwrap().len(), 2);
     assert_eq!(r["summary"]["pass"], 2);
 
-    let o = run_tool(&["check", "--snapshot", REF, "--skip", "eks.capacity", "--format", "json"]);
+    let o = run_tool(&[
+        "check",
+        "--snapshot",
+        REF,
+        "--skip",
+        "eks.capacity",
+        "--format",
+        "json",
+    ]);
     let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(r["results"].as_array().unwrap().len(), 13);
 }
@@ -122,7 +226,15 @@ fn demo_snapshots_and_exit_codes() {
 fn json_output_to_a_file_follows_the_documented_schema() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("report.json");
-    let o = run_tool(&["check", "--snapshot", REF, "--format", "json", "--output", p.to_str().unwrap()]);
+    let o = run_tool(&[
+        "check",
+        "--snapshot",
+        REF,
+        "--format",
+        "json",
+        "--output",
+        p.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0));
     assert!(o.stdout.is_empty(), "the report goes to the file only");
     let r: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
@@ -137,7 +249,17 @@ fn json_output_to_a_file_follows_the_documented_schema() {
         assert!(r["stats"][key].is_u64(), "{key}");
     }
     let first = &r["results"][0];
-    for key in ["id", "title", "stage", "status", "message", "evidence", "resources", "remediation", "reference"] {
+    for key in [
+        "id",
+        "title",
+        "stage",
+        "status",
+        "message",
+        "evidence",
+        "resources",
+        "remediation",
+        "reference",
+    ] {
         assert!(first.get(key).is_some(), "results[].{key}");
     }
 }
@@ -147,15 +269,32 @@ fn list_and_explain() {
     let o = run_tool(&["list"]);
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
-    assert_eq!(out.lines().count(), langsmith_preflight::registry::all().len());
-    let rows: Vec<Vec<&str>> = out.lines().map(|l| l.split_whitespace().collect()).collect();
-    assert!(rows.iter().any(|r| r[..3] == ["eks.clickhouse-node", "preflight", "critical"]));
-    assert!(rows.iter().any(|r| r[..2] == ["ingress.targets-healthy", "installed"]));
+    assert_eq!(
+        out.lines().count(),
+        langsmith_preflight::registry::all().len()
+    );
+    let rows: Vec<Vec<&str>> = out
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert!(rows
+        .iter()
+        .any(|r| r[..3] == ["eks.clickhouse-node", "preflight", "critical"]));
+    assert!(rows
+        .iter()
+        .any(|r| r[..2] == ["ingress.targets-healthy", "installed"]));
 
     let o = run_tool(&["explain", "eks.capacity"]);
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
-    for needle in ["Why", "How it is evaluated", "How to fix", "min_vcpu = 16", "11 x maxPods + 255", "README.md §5"] {
+    for needle in [
+        "Why",
+        "How it is evaluated",
+        "How to fix",
+        "min_vcpu = 16",
+        "11 x maxPods + 255",
+        "README.md §5",
+    ] {
         assert!(out.contains(needle), "{needle}: {out}");
     }
 }

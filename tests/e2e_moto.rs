@@ -121,7 +121,10 @@ async fn reference_deployment_passes() {
         .contains("reported no security groups"));
     // The capacity evidence carries the allocatable model's numbers.
     let cap = result(&run.report, "eks.capacity");
-    assert!(cap["message"].as_str().unwrap().starts_with("47.67 vCPU / 187.42 GiB allocatable"));
+    assert!(cap["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("47.67 vCPU / 187.42 GiB allocatable"));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -157,12 +160,24 @@ async fn broken_deployment_fails_the_right_requirements() {
         ],
     );
     assert_eq!(run.code, 3);
-    let https = result(&run.report, "ingress.https")["message"].as_str().unwrap().to_string();
+    let https = result(&run.report, "ingress.https")["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert!(https.contains("serves plain HTTP"), "{https}");
     assert!(https.contains("TLSv1"), "{https}");
-    let cap = result(&run.report, "eks.capacity")["message"].as_str().unwrap().to_string();
-    assert!(cap.contains("15.68 vCPU"), "4 × m5.xlarge is 4 × 3.92 vCPU: {cap}");
-    let pg = result(&run.report, "postgres.reachable")["message"].as_str().unwrap().to_string();
+    let cap = result(&run.report, "eks.capacity")["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        cap.contains("15.68 vCPU"),
+        "4 × m5.xlarge is 4 × 3.92 vCPU: {cap}"
+    );
+    let pg = result(&run.report, "postgres.reachable")["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert!(pg.contains("do not admit TCP 5432"), "{pg}");
     save_example(&collect_snapshot(&run.endpoint), "broken-deployment.json");
 }
@@ -209,7 +224,10 @@ async fn exposure_and_certificate_and_targets() {
     );
     let targets = result(&run.report, "ingress.targets-healthy");
     let ev = targets["evidence"].to_string();
-    assert!(ev.contains("Target.InvalidState"), "reason codes are evidence: {ev}");
+    assert!(
+        ev.contains("Target.InvalidState"),
+        "reason codes are evidence: {ev}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -310,7 +328,10 @@ async fn missing_cluster_stops_the_run() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains("EKS cluster \"nope\" not found in us-east-1"), "{err}");
+    assert!(
+        err.contains("EKS cluster \"nope\" not found in us-east-1"),
+        "{err}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -40,7 +40,9 @@ fn one(v: &Value, id: &str) -> Finding {
 }
 
 fn ok<'a>(v: &'a mut Value, key: &str) -> &'a mut Vec<Value> {
-    v[key]["ok"].as_array_mut().unwrap_or_else(|| panic!("{key} is not ok"))
+    v[key]["ok"]
+        .as_array_mut()
+        .unwrap_or_else(|| panic!("{key} is not ok"))
 }
 
 fn deny(v: &mut Value, key: &str, action: &str) {
@@ -123,7 +125,9 @@ fn a_denied_call_errors_only_the_requirements_that_need_it() {
     for f in &findings {
         if f.id == "ingress.targets-healthy" {
             assert_eq!(f.status, Status::Error);
-            assert!(f.message.contains("elasticloadbalancing:DescribeTargetHealth was denied"));
+            assert!(f
+                .message
+                .contains("elasticloadbalancing:DescribeTargetHealth was denied"));
             assert!(f
                 .remediation
                 .as_deref()
@@ -152,18 +156,29 @@ fn network_single_vpc_fail_and_error() {
     v["vpc_id"] = Value::Null;
     let f = one(&v, "network.single-vpc");
     assert_eq!(f.status, Status::Error);
-    assert!(f.message.contains("eks:DescribeCluster was denied"), "{}", f.message);
+    assert!(
+        f.message.contains("eks:DescribeCluster was denied"),
+        "{}",
+        f.message
+    );
 }
 
 #[test]
 fn network_public_subnets_cases() {
     let mut v = base();
     for s in ok(&mut v, "subnets") {
-        s["tags"].as_object_mut().unwrap().remove("kubernetes.io/role/elb");
+        s["tags"]
+            .as_object_mut()
+            .unwrap()
+            .remove("kubernetes.io/role/elb");
     }
     let f = one(&v, "network.public-subnets");
     assert_eq!(f.status, Status::Fail);
-    assert!(f.message.contains("only 0 in 0 AZ(s) are tagged"), "{}", f.message);
+    assert!(
+        f.message.contains("only 0 in 0 AZ(s) are tagged"),
+        "{}",
+        f.message
+    );
 
     // Empty tag value counts (the controller accepts "" and "1").
     let mut v = base();
@@ -185,7 +200,11 @@ fn network_public_subnets_cases() {
     }
     let f = one(&v, "network.public-subnets");
     assert_eq!(f.status, Status::Fail);
-    assert!(f.message.starts_with("1 public subnet(s) in 1 AZ(s)"), "{}", f.message);
+    assert!(
+        f.message.starts_with("1 public subnet(s) in 1 AZ(s)"),
+        "{}",
+        f.message
+    );
 
     let mut v = base();
     deny(&mut v, "route_tables", "ec2:DescribeRouteTables");
@@ -217,7 +236,11 @@ fn network_private_subnets_cases() {
     ok(&mut v, "subnets").retain(|s| public.contains(&s["id"].as_str().unwrap().to_string()));
     let f = one(&v, "network.private-subnets");
     assert_eq!(f.status, Status::Fail);
-    assert!(f.message.starts_with("0 private subnet(s)"), "{}", f.message);
+    assert!(
+        f.message.starts_with("0 private subnet(s)"),
+        "{}",
+        f.message
+    );
 
     let mut v = base();
     deny(&mut v, "subnets", "ec2:DescribeSubnets");
@@ -246,14 +269,22 @@ fn network_data_private_cases() {
     ok(&mut v, "db_instances")[0]["publicly_accessible"] = json!(true);
     let f = one(&v, "network.data-private");
     assert_eq!(f.status, Status::Fail);
-    assert!(f.message.contains("is publicly accessible"), "{}", f.message);
+    assert!(
+        f.message.contains("is publicly accessible"),
+        "{}",
+        f.message
+    );
 
     let mut v = base();
     let public = public_subnet(&v);
     ok(&mut v, "cache_subnet_groups")[0]["subnet_ids"] = json!([public]);
     let f = one(&v, "network.data-private");
     assert_eq!(f.status, Status::Fail);
-    assert!(f.message.contains("Redis langsmith-redis in public subnet"), "{}", f.message);
+    assert!(
+        f.message.contains("Redis langsmith-redis in public subnet"),
+        "{}",
+        f.message
+    );
 
     let mut v = base();
     deny(&mut v, "db_instances", "rds:DescribeDBInstances");
@@ -270,11 +301,18 @@ fn ingress_alb_cases() {
     ok(&mut v, "load_balancers")[0]["scheme"] = json!("internal");
     let f = one(&v, "ingress.alb");
     assert_eq!(f.status, Status::Fail);
-    assert!(f.message.contains("internal but placed in public subnet"), "{}", f.message);
+    assert!(
+        f.message.contains("internal but placed in public subnet"),
+        "{}",
+        f.message
+    );
 
     let mut v = base();
     ok(&mut v, "load_balancers")[0]["state"] = json!("provisioning");
-    ok(&mut v, "load_balancers")[0]["zones"].as_array_mut().unwrap().truncate(1);
+    ok(&mut v, "load_balancers")[0]["zones"]
+        .as_array_mut()
+        .unwrap()
+        .truncate(1);
     let f = one(&v, "ingress.alb");
     assert_eq!(f.status, Status::Fail);
     insta::assert_json_snapshot!("ingress_alb_fail_state_and_azs", f);
@@ -282,7 +320,8 @@ fn ingress_alb_cases() {
     // Two controller-made ALBs, neither serving the domain: ambiguous.
     let mut v = base();
     let mut twin = ok(&mut v, "load_balancers")[0].clone();
-    twin["arn"] = json!("arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/twin/1");
+    twin["arn"] =
+        json!("arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/twin/1");
     twin["name"] = json!("twin");
     ok(&mut v, "load_balancers").push(twin);
     ok(&mut v, "listeners").clear();
@@ -295,10 +334,18 @@ fn ingress_alb_cases() {
     v["load_balancers"] = json!({"ok": []});
     let f = one(&v, "ingress.alb");
     assert_eq!(f.status, Status::Fail);
-    assert!(f.message.starts_with("no ALB for the deployment"), "{}", f.message);
+    assert!(
+        f.message.starts_with("no ALB for the deployment"),
+        "{}",
+        f.message
+    );
 
     let mut v = base();
-    deny(&mut v, "load_balancers", "elasticloadbalancing:DescribeLoadBalancers");
+    deny(
+        &mut v,
+        "load_balancers",
+        "elasticloadbalancing:DescribeLoadBalancers",
+    );
     assert_eq!(one(&v, "ingress.alb").status, Status::Error);
 }
 
@@ -319,7 +366,11 @@ fn ingress_https_cases() {
     ok(&mut v, "listeners").retain(|l| l["port"] != 443);
     let f = one(&v, "ingress.https");
     assert_eq!(f.status, Status::Fail);
-    assert!(f.message.contains("no HTTPS listener on 443"), "{}", f.message);
+    assert!(
+        f.message.contains("no HTTPS listener on 443"),
+        "{}",
+        f.message
+    );
 
     let mut v = base();
     for l in ok(&mut v, "listeners") {
@@ -327,13 +378,19 @@ fn ingress_https_cases() {
             l["ssl_policy"] = json!("ELBSecurityPolicy-TLS-1-1-2017-01");
         }
     }
-    ok(&mut v, "ssl_policies").push(json!({"name": "ELBSecurityPolicy-TLS-1-1-2017-01", "protocols": ["TLSv1.1", "TLSv1.2"]}));
+    ok(&mut v, "ssl_policies").push(
+        json!({"name": "ELBSecurityPolicy-TLS-1-1-2017-01", "protocols": ["TLSv1.1", "TLSv1.2"]}),
+    );
     let f = one(&v, "ingress.https");
     assert_eq!(f.status, Status::Fail);
     insta::assert_json_snapshot!("ingress_https_fail_tls11", f);
 
     let mut v = base();
-    deny(&mut v, "ssl_policies", "elasticloadbalancing:DescribeSSLPolicies");
+    deny(
+        &mut v,
+        "ssl_policies",
+        "elasticloadbalancing:DescribeSSLPolicies",
+    );
     let f = one(&v, "ingress.https");
     assert_eq!(f.status, Status::Error);
     assert!(f.message.contains("DescribeSSLPolicies"));
@@ -342,7 +399,9 @@ fn ingress_https_cases() {
 #[test]
 fn ingress_targets_healthy_cases() {
     let mut v = base();
-    let health = ok(&mut v, "target_groups")[0]["health"]["ok"].as_array_mut().unwrap();
+    let health = ok(&mut v, "target_groups")[0]["health"]["ok"]
+        .as_array_mut()
+        .unwrap();
     health[0]["state"] = json!("unhealthy");
     health[0]["reason"] = json!("Target.ResponseCodeMismatch");
     health[0]["description"] = json!("Health checks failed with these codes: [404]");
@@ -351,7 +410,9 @@ fn ingress_targets_healthy_cases() {
     insta::assert_json_snapshot!("ingress_targets_healthy_fail_unhealthy", f);
 
     let mut v = base();
-    let health = ok(&mut v, "target_groups")[0]["health"]["ok"].as_array_mut().unwrap();
+    let health = ok(&mut v, "target_groups")[0]["health"]["ok"]
+        .as_array_mut()
+        .unwrap();
     health[0]["state"] = json!("draining");
     health[0]["reason"] = json!("Target.DeregistrationInProgress");
     assert_eq!(one(&v, "ingress.targets-healthy").status, Status::Warn);
@@ -365,7 +426,11 @@ fn ingress_targets_healthy_cases() {
     v["target_groups"] = json!({"ok": []});
     let f = one(&v, "ingress.targets-healthy");
     assert_eq!(f.status, Status::Fail);
-    assert!(f.message.contains("no target group is attached"), "{}", f.message);
+    assert!(
+        f.message.contains("no target group is attached"),
+        "{}",
+        f.message
+    );
 }
 
 // ---------------------------------------------------------------- tls
@@ -481,7 +546,9 @@ fn postgres_version_aurora_and_discovery() {
     let findings = run(&v);
     let f = find(&findings, "postgres.version");
     assert_eq!(f.status, Status::Pass, "{}", f.message);
-    assert!(f.message.starts_with("Aurora cluster aurora runs PostgreSQL 15.4"));
+    assert!(f
+        .message
+        .starts_with("Aurora cluster aurora runs PostgreSQL 15.4"));
     assert_eq!(find(&findings, "postgres.reachable").status, Status::Pass);
     assert_eq!(find(&findings, "network.data-private").status, Status::Pass);
 
@@ -492,7 +559,9 @@ fn postgres_version_aurora_and_discovery() {
     ok(&mut v, "db_instances").push(twin);
     let f = one(&v, "postgres.version");
     assert_eq!(f.status, Status::Error);
-    assert!(f.message.contains("2 candidate PostgreSQL databases: langsmith-postgres, second"));
+    assert!(f
+        .message
+        .contains("2 candidate PostgreSQL databases: langsmith-postgres, second"));
     // …which an explicit id resolves.
     v["target"]["postgres"] = json!("second");
     assert_eq!(one(&v, "postgres.version").status, Status::Pass);
@@ -510,13 +579,19 @@ fn postgres_version_aurora_and_discovery() {
     v["db_instances"] = json!({"ok": []});
     let f = one(&v, "postgres.version");
     assert_eq!(f.status, Status::Fail);
-    assert!(f.message.starts_with("no PostgreSQL database in vpc-"), "{}", f.message);
+    assert!(
+        f.message.starts_with("no PostgreSQL database in vpc-"),
+        "{}",
+        f.message
+    );
 
     let mut v = base();
     deny(&mut v, "db_clusters", "rds:DescribeDBClusters");
     let f = one(&v, "postgres.version");
     assert_eq!(f.status, Status::Error);
-    assert!(f.message.contains("rds:DescribeDBClusters was denied (AccessDenied)"));
+    assert!(f
+        .message
+        .contains("rds:DescribeDBClusters was denied (AccessDenied)"));
 }
 
 fn db_rules(v: &mut Value, rules: Value) {
@@ -535,18 +610,30 @@ fn postgres_reachable_rule_kinds() {
     // Security-group reference on the right port: pass (the base fixture).
     assert_eq!(one(&v, "postgres.reachable").status, Status::Pass);
     // A CIDR covering the nodes' addresses.
-    db_rules(&mut v, json!([{"protocol": "tcp", "from_port": 5432, "to_port": 5432, "ipv4_cidrs": ["10.0.0.0/16"]}]));
+    db_rules(
+        &mut v,
+        json!([{"protocol": "tcp", "from_port": 5432, "to_port": 5432, "ipv4_cidrs": ["10.0.0.0/16"]}]),
+    );
     let f = one(&v, "postgres.reachable");
     assert_eq!(f.status, Status::Pass, "{}", f.message);
     assert!(f.evidence[0].contains("tcp 5432 from 10.0.0.0/16"));
     // A CIDR that does not cover them.
-    db_rules(&mut v, json!([{"protocol": "tcp", "from_port": 5432, "to_port": 5432, "ipv4_cidrs": ["10.1.0.0/16"]}]));
+    db_rules(
+        &mut v,
+        json!([{"protocol": "tcp", "from_port": 5432, "to_port": 5432, "ipv4_cidrs": ["10.1.0.0/16"]}]),
+    );
     assert_eq!(one(&v, "postgres.reachable").status, Status::Fail);
     // All traffic from the node group.
-    db_rules(&mut v, json!([{"protocol": "-1", "security_groups": [node_sg]}]));
+    db_rules(
+        &mut v,
+        json!([{"protocol": "-1", "security_groups": [node_sg]}]),
+    );
     assert_eq!(one(&v, "postgres.reachable").status, Status::Pass);
     // The right source on the wrong port.
-    db_rules(&mut v, json!([{"protocol": "tcp", "from_port": 3306, "to_port": 3306, "security_groups": [node_sg]}]));
+    db_rules(
+        &mut v,
+        json!([{"protocol": "tcp", "from_port": 3306, "to_port": 3306, "security_groups": [node_sg]}]),
+    );
     let f = one(&v, "postgres.reachable");
     assert_eq!(f.status, Status::Fail);
     insta::assert_json_snapshot!("postgres_reachable_fail_wrong_port", f);
@@ -579,7 +666,12 @@ fn redis_reachable_cases() {
     }
     let f = one(&v, "redis.reachable");
     assert_eq!(f.status, Status::Pass, "{}", f.message);
-    assert!(f.message.contains("replication group langsmith-rg admit TCP 6380"), "{}", f.message);
+    assert!(
+        f.message
+            .contains("replication group langsmith-rg admit TCP 6380"),
+        "{}",
+        f.message
+    );
 
     let mut v = base();
     let redis_sg = sg_named(&v, "langsmith-redis");
@@ -599,7 +691,11 @@ fn redis_reachable_cases() {
     assert_eq!(f.status, Status::Error);
 
     let mut v = base();
-    deny(&mut v, "cache_subnet_groups", "elasticache:DescribeCacheSubnetGroups");
+    deny(
+        &mut v,
+        "cache_subnet_groups",
+        "elasticache:DescribeCacheSubnetGroups",
+    );
     assert_eq!(one(&v, "redis.reachable").status, Status::Error);
 }
 
@@ -633,20 +729,29 @@ fn eks_clickhouse_node_boundaries() {
     assert!(f.message.contains("7.91 vCPU"), "{}", f.message);
     insta::assert_json_snapshot!("eks_clickhouse_node_fail_8_vcpu", f);
     // Under dev, an 8-vCPU node fits the dev-only sizing: warn.
-    let f = find(&run_with(&v, Stage::Installed, Baseline::Dev), "eks.clickhouse-node");
+    let f = find(
+        &run_with(&v, Stage::Installed, Baseline::Dev),
+        "eks.clickhouse-node",
+    );
     assert_eq!(f.status, Status::Warn, "{}", f.message);
 
     // Under dev, one large node is enough; production needs three.
     let mut v = base();
     set_nodes(&mut v, "m5.4xlarge", 1);
-    let f = find(&run_with(&v, Stage::Installed, Baseline::Dev), "eks.clickhouse-node");
+    let f = find(
+        &run_with(&v, Stage::Installed, Baseline::Dev),
+        "eks.clickhouse-node",
+    );
     assert_eq!(f.status, Status::Pass);
     assert_eq!(one(&v, "eks.clickhouse-node").status, Status::Fail);
 
     // 4-vCPU nodes fit neither (3.92 allocatable).
     let mut v = base();
     set_nodes(&mut v, "m5.xlarge", 6);
-    let f = find(&run_with(&v, Stage::Installed, Baseline::Dev), "eks.clickhouse-node");
+    let f = find(
+        &run_with(&v, Stage::Installed, Baseline::Dev),
+        "eks.clickhouse-node",
+    );
     assert_eq!(f.status, Status::Fail);
 
     let mut v = base();
@@ -668,5 +773,9 @@ fn nodes_are_modelled_from_node_groups_when_none_run() {
     v["nodegroups"] = json!({"ok": []});
     let cap = one(&v, "eks.capacity");
     assert_eq!(cap.status, Status::Fail);
-    assert!(cap.message.starts_with("no running worker nodes"), "{}", cap.message);
+    assert!(
+        cap.message.starts_with("no running worker nodes"),
+        "{}",
+        cap.message
+    );
 }

@@ -3,6 +3,7 @@
 //! * moto never reports an `unhealthy` target with a reason code;
 //! * moto enforces no IAM, so a denied DescribeTargetHealth is mocked;
 //! * throttling/5xx answers, which the SDK must retry.
+//!
 //! The collector under test is the real one; only the transport is mocked.
 
 use std::collections::BTreeSet;
@@ -116,7 +117,9 @@ async fn elasticache_security_groups_and_ports_are_collected() {
                             )
                             .cache_nodes(
                                 t::CacheNode::builder()
-                                    .endpoint(t::Endpoint::builder().address("x").port(6380).build())
+                                    .endpoint(
+                                        t::Endpoint::builder().address("x").port(6380).build(),
+                                    )
                                     .build(),
                             )
                             .build(),
@@ -156,9 +159,14 @@ async fn elasticache_security_groups_and_ports_are_collected() {
         elbv2: vec![],
     };
     let rec = CallRecorder::new();
-    let inv = collect(&m.clients(&rec), &target(), "us-east-1", &needs(&[Need::Cluster, Need::Redis]))
-        .await
-        .unwrap();
+    let inv = collect(
+        &m.clients(&rec),
+        &target(),
+        "us-east-1",
+        &needs(&[Need::Cluster, Need::Redis]),
+    )
+    .await
+    .unwrap();
     assert_eq!(inv.account.as_deref(), Some("111122223333"));
     assert_eq!(inv.vpc_id.as_deref(), Some(VPC));
     let cc = &inv.cache_clusters.ok().unwrap()[0];
@@ -193,7 +201,8 @@ async fn elasticache_security_groups_and_ports_are_collected() {
 fn alb_rules(health_rules: Vec<Rule>) -> Vec<Rule> {
     use aws_sdk_elasticloadbalancingv2::operation as op;
     use aws_sdk_elasticloadbalancingv2::types as t;
-    const LB: &str = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/k8s-ls/1";
+    const LB: &str =
+        "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/k8s-ls/1";
     let mut rules = vec![
         mock!(aws_sdk_elasticloadbalancingv2::Client::describe_load_balancers).then_output(|| {
             op::describe_load_balancers::DescribeLoadBalancersOutput::builder()
@@ -204,7 +213,11 @@ fn alb_rules(health_rules: Vec<Rule>) -> Vec<Rule> {
                         .vpc_id(VPC)
                         .r#type(t::LoadBalancerTypeEnum::Application)
                         .scheme(t::LoadBalancerSchemeEnum::InternetFacing)
-                        .state(t::LoadBalancerState::builder().code(t::LoadBalancerStateEnum::Active).build())
+                        .state(
+                            t::LoadBalancerState::builder()
+                                .code(t::LoadBalancerStateEnum::Active)
+                                .build(),
+                        )
                         .build(),
                 )
                 .load_balancers(
@@ -223,7 +236,12 @@ fn alb_rules(health_rules: Vec<Rule>) -> Vec<Rule> {
                 .tag_descriptions(
                     t::TagDescription::builder()
                         .resource_arn(LB)
-                        .tags(t::Tag::builder().key("elbv2.k8s.aws/cluster").value("langsmith").build())
+                        .tags(
+                            t::Tag::builder()
+                                .key("elbv2.k8s.aws/cluster")
+                                .value("langsmith")
+                                .build(),
+                        )
                         .build(),
                 )
                 .build()
@@ -313,7 +331,10 @@ async fn unhealthy_reasons_and_a_denied_target_health_call() {
     .unwrap();
     let lbs = inv.load_balancers.ok().unwrap();
     assert_eq!(lbs.len(), 1, "only the VPC's load balancer is kept");
-    assert_eq!(lbs[0].tags.get("elbv2.k8s.aws/cluster").map(String::as_str), Some("langsmith"));
+    assert_eq!(
+        lbs[0].tags.get("elbv2.k8s.aws/cluster").map(String::as_str),
+        Some("langsmith")
+    );
     let tgs = inv.target_groups.ok().unwrap();
     let frontend = tgs.iter().find(|t| t.name == "frontend").unwrap();
     let h = &frontend.health.ok().unwrap()[0];
@@ -330,8 +351,13 @@ async fn unhealthy_reasons_and_a_denied_target_health_call() {
     }
     // No HTTPS listener: no certificate or TLS policy lookups were needed.
     let ops: Vec<String> = rec.calls().into_iter().map(|c| c.operation).collect();
-    assert!(!ops.iter().any(|o| o == "DescribeListenerCertificates" || o == "DescribeSSLPolicies"));
-    assert_eq!(ops.iter().filter(|o| *o == "DescribeTargetHealth").count(), 2);
+    assert!(!ops
+        .iter()
+        .any(|o| o == "DescribeListenerCertificates" || o == "DescribeSSLPolicies"));
+    assert_eq!(
+        ops.iter().filter(|o| *o == "DescribeTargetHealth").count(),
+        2
+    );
 }
 
 #[tokio::test]
@@ -346,7 +372,9 @@ async fn throttling_and_5xx_are_retried_not_failures() {
                     aws_sdk_eks::types::Cluster::builder()
                         .name("langsmith")
                         .resources_vpc_config(
-                            aws_sdk_eks::types::VpcConfigResponse::builder().vpc_id(VPC).build(),
+                            aws_sdk_eks::types::VpcConfigResponse::builder()
+                                .vpc_id(VPC)
+                                .build(),
                         )
                         .build(),
                 )
@@ -360,12 +388,21 @@ async fn throttling_and_5xx_are_retried_not_failures() {
         elbv2: vec![],
     };
     let rec = CallRecorder::new();
-    let inv = collect(&m.clients(&rec), &target(), "us-east-1", &needs(&[Need::Cluster]))
-        .await
-        .unwrap();
+    let inv = collect(
+        &m.clients(&rec),
+        &target(),
+        "us-east-1",
+        &needs(&[Need::Cluster]),
+    )
+    .await
+    .unwrap();
     assert_eq!(inv.cluster.ok().unwrap().vpc_id.as_deref(), Some(VPC));
     assert_eq!(rec.retries(), 2);
-    assert_eq!(rec.api_calls(), 2, "GetCallerIdentity and DescribeCluster, once each");
+    assert_eq!(
+        rec.api_calls(),
+        2,
+        "GetCallerIdentity and DescribeCluster, once each"
+    );
 }
 
 #[tokio::test]
@@ -383,9 +420,14 @@ async fn a_missing_cluster_stops_collection() {
         elbv2: vec![],
     };
     let rec = CallRecorder::new();
-    let err = collect(&m.clients(&rec), &target(), "eu-west-1", &needs(&[Need::Cluster]))
-        .await
-        .unwrap_err();
+    let err = collect(
+        &m.clients(&rec),
+        &target(),
+        "eu-west-1",
+        &needs(&[Need::Cluster]),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(
         err.to_string(),
         "EKS cluster \"langsmith\" not found in eu-west-1 (check --cluster and --region)"

@@ -33,7 +33,11 @@ fn only_collect_touches_the_sdk_and_only_to_read() {
         let text = std::fs::read_to_string(f).unwrap();
         let in_collect = f.starts_with("src/collect");
         if !in_collect {
-            assert!(!text.contains("aws_sdk_"), "{} uses an AWS SDK crate outside collect/", f.display());
+            assert!(
+                !text.contains("aws_sdk_"),
+                "{} uses an AWS SDK crate outside collect/",
+                f.display()
+            );
             continue;
         }
         // `<client>\n   .operation(` — the client field, then the operation.
@@ -42,17 +46,25 @@ fn only_collect_touches_the_sdk_and_only_to_read() {
             let needle = format!("c.{client}.");
             for (i, _) in flat.match_indices(&needle) {
                 let rest = &flat[i + needle.len()..];
-                let op: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                let op: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
                 calls += 1;
                 assert!(
-                    op.starts_with("describe_") || op.starts_with("list_") || op.starts_with("get_"),
+                    op.starts_with("describe_")
+                        || op.starts_with("list_")
+                        || op.starts_with("get_"),
                     "{}: {client}.{op} is not a read operation",
                     f.display()
                 );
             }
         }
     }
-    assert!(calls >= 25, "the scan found only {calls} client calls: is it still looking in the right place?");
+    assert!(
+        calls >= 25,
+        "the scan found only {calls} client calls: is it still looking in the right place?"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -75,7 +87,9 @@ async fn a_full_run_sends_only_reads_each_once() {
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for c in rec.calls() {
         assert!(
-            ["Describe", "List", "Get"].iter().any(|p| c.operation.starts_with(p)),
+            ["Describe", "List", "Get"]
+                .iter()
+                .any(|p| c.operation.starts_with(p)),
             "{} {} is not a read",
             c.service,
             c.operation
@@ -94,4 +108,57 @@ async fn a_full_run_sends_only_reads_each_once() {
     }
     assert!(counts.len() >= 20, "{counts:?}");
     assert_eq!(rec.retries(), 0);
+    // Every action sent is in the published IAM policy; only the Aurora
+    // subnet-group lookup (not needed for an RDS instance) goes unused here.
+    let sent: std::collections::BTreeSet<String> = rec
+        .calls()
+        .iter()
+        .map(|c| langsmith_preflight::collect::iam_action(&c.service, &c.operation))
+        .collect();
+    let policy: std::collections::BTreeSet<String> = langsmith_preflight::collect::IAM_ACTIONS
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let unused: Vec<&String> = policy.difference(&sent).collect();
+    assert!(
+        sent.is_subset(&policy),
+        "not in the policy: {:?}",
+        sent.difference(&policy).collect::<Vec<_>>()
+    );
+    assert_eq!(unused, vec!["rds:DescribeDBSubnetGroups"]);
+}
+
+#[test]
+fn the_policy_names_exactly_the_actions_collect_calls() {
+    let src = std::fs::read_to_string("src/collect/aws.rs").unwrap();
+    let mut named = std::collections::BTreeSet::new();
+    for prefix in [
+        "acm",
+        "ec2",
+        "eks",
+        "elasticache",
+        "elasticloadbalancing",
+        "rds",
+        "sts",
+    ] {
+        let needle = format!("\"{prefix}:");
+        for (i, _) in src.match_indices(&needle) {
+            let rest = &src[i + 1..];
+            let action: String = rest.chars().take_while(|c| *c != '"').collect();
+            // Actions are `service:Operation`; tag keys such as `eks:nodegroup-name` are not.
+            if action[prefix.len() + 1..].starts_with(|c: char| c.is_ascii_uppercase()) {
+                named.insert(action);
+            }
+        }
+    }
+    let policy: std::collections::BTreeSet<String> = langsmith_preflight::collect::IAM_ACTIONS
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(named, policy);
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    assert!(
+        readme.contains(&langsmith_preflight::collect::iam_policy()),
+        "README.md's IAM policy is stale; `langsmith-preflight iam-policy` prints the current one"
+    );
 }

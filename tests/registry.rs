@@ -14,11 +14,18 @@ fn ids_are_unique_and_well_formed() {
         let (area, name) = id.split_once('.').expect("id is area.name");
         assert!(!area.is_empty() && !name.is_empty());
         assert!(
-            id.chars().all(|c| c.is_ascii_lowercase() || c == '.' || c == '-'),
+            id.chars()
+                .all(|c| c.is_ascii_lowercase() || c == '.' || c == '-'),
             "{id}"
         );
-        assert!(["critical", "high", "medium", "low"].contains(&r.spec.severity.as_str()), "{id}");
-        assert!(r.spec.reference.contains(".md"), "{id} cites no reference document");
+        assert!(
+            ["critical", "high", "medium", "low"].contains(&r.spec.severity.as_str()),
+            "{id}"
+        );
+        assert!(
+            r.spec.reference.contains(".md"),
+            "{id} cites no reference document"
+        );
         assert!(!r.needs.is_empty(), "{id}");
     }
 }

@@ -86,8 +86,7 @@ pub fn capacity(ctx: &Ctx) -> Outcome {
     };
     let mut evidence = evidence_for(nodes);
     evidence.push(format!("total: {totals}"));
-    Ok(v
-        .evidence(evidence)
+    Ok(v.evidence(evidence)
         .resources(nodes.nodes.iter().map(|n| n.label.clone()).collect()))
 }
 
@@ -159,7 +158,6 @@ pub fn clickhouse_node(ctx: &Ctx) -> Outcome {
             )
         }
     };
-    Ok(v
-        .evidence(evidence_for(nodes))
+    Ok(v.evidence(evidence_for(nodes))
         .resources(fitting.iter().map(|n| n.label.clone()).collect()))
 }

@@ -15,11 +15,17 @@ pub fn alb(ctx: &Ctx) -> Outcome {
     let min_azs = ctx.spec.num("min_azs") as usize;
     let mut evidence = vec![
         format!("{} ({}), {}", lb.name, lb.arn, a.chosen_by),
-        format!("type {}, scheme {}, state {}", lb.lb_type, lb.scheme, lb.state),
+        format!(
+            "type {}, scheme {}, state {}",
+            lb.lb_type, lb.scheme, lb.state
+        ),
     ];
     let mut problems = Vec::new();
     if lb.lb_type != "application" {
-        problems.push(format!("it is a {} load balancer, not application", lb.lb_type));
+        problems.push(format!(
+            "it is a {} load balancer, not application",
+            lb.lb_type
+        ));
     }
     if lb.state != "active" {
         problems.push(format!("its state is {}, not active", lb.state));
@@ -40,7 +46,9 @@ pub fn alb(ctx: &Ctx) -> Outcome {
             Some(info) => {
                 evidence.push(format!("zone {}: {}", z.zone, info.describe()));
                 if internet && !info.public() {
-                    problems.push(format!("internet-facing but placed in private subnet {sid}"));
+                    problems.push(format!(
+                        "internet-facing but placed in private subnet {sid}"
+                    ));
                 }
                 if !internet && info.public() {
                     problems.push(format!("internal but placed in public subnet {sid}"));
@@ -64,7 +72,10 @@ pub fn alb(ctx: &Ctx) -> Outcome {
             ),
         )
     } else {
-        Verdict::new(Status::Fail, format!("ALB {}: {}", lb.name, problems.join("; ")))
+        Verdict::new(
+            Status::Fail,
+            format!("ALB {}: {}", lb.name, problems.join("; ")),
+        )
     };
     Ok(v.evidence(evidence).resources(vec![lb.arn.clone()]))
 }
@@ -118,7 +129,8 @@ pub fn https(ctx: &Ctx) -> Outcome {
         if l.protocol == "HTTP" {
             let redirects = !l.default_actions.is_empty()
                 && l.default_actions.iter().all(|act| {
-                    act.action_type == "redirect" && act.redirect_protocol.as_deref() == Some("HTTPS")
+                    act.action_type == "redirect"
+                        && act.redirect_protocol.as_deref() == Some("HTTPS")
                 });
             if !redirects {
                 problems.push(format!(
@@ -142,7 +154,10 @@ pub fn https(ctx: &Ctx) -> Outcome {
                 hint: "check the listener's security policy in the console".into(),
             });
         };
-        evidence.push(format!("policy {name} offers {}", policy.protocols.join(", ")));
+        evidence.push(format!(
+            "policy {name} offers {}",
+            policy.protocols.join(", ")
+        ));
         let weak = weak_protocols(&policy.protocols);
         if !weak.is_empty() {
             problems.push(format!(
@@ -226,7 +241,10 @@ pub fn targets_healthy(ctx: &Ctx) -> Outcome {
     let v = if !failing.is_empty() {
         Verdict::new(
             Status::Fail,
-            format!("target groups without healthy targets or with unhealthy ones: {}", failing.join(", ")),
+            format!(
+                "target groups without healthy targets or with unhealthy ones: {}",
+                failing.join(", ")
+            ),
         )
     } else if !settling.is_empty() {
         Verdict::new(

@@ -85,7 +85,11 @@ pub(crate) fn nodes_reach(
         for rule in &g.ingress {
             let mut from: Vec<String> = rule.security_groups.clone();
             from.extend(rule.ipv4_cidrs.iter().cloned());
-            from.extend(rule.prefix_lists.iter().map(|p| format!("{p} (prefix list, not resolved)")));
+            from.extend(
+                rule.prefix_lists
+                    .iter()
+                    .map(|p| format!("{p} (prefix list, not resolved)")),
+            );
             evidence.push(format!(
                 "rule on {}",
                 crate::net::describe_rule(&g.id, rule, &from.join(", "))
@@ -95,7 +99,9 @@ pub(crate) fn nodes_reach(
     let mut resources = vec![id.to_string()];
     resources.extend(store_sgs.iter().cloned());
     if sources.is_empty() {
-        return Err(Problem::Missing("no worker nodes to check reachability from".into()));
+        return Err(Problem::Missing(
+            "no worker nodes to check reachability from".into(),
+        ));
     }
     let verdict = if blocked.is_empty() {
         Verdict::new(

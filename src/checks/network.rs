@@ -19,7 +19,10 @@ pub fn single_vpc(ctx: &Ctx) -> Outcome {
     )];
     let mut outside = Vec::new();
     let mut resources = vec![vpc.to_string()];
-    let check = |label: String, got: Option<&str>, evidence: &mut Vec<String>, outside: &mut Vec<String>| match got {
+    let check = |label: String,
+                 got: Option<&str>,
+                 evidence: &mut Vec<String>,
+                 outside: &mut Vec<String>| match got {
         Some(v) if v == vpc => evidence.push(format!("{label}: {v}")),
         Some(v) => {
             evidence.push(format!("{label}: {v} — outside {vpc}"));
@@ -47,7 +50,12 @@ pub fn single_vpc(ctx: &Ctx) -> Outcome {
                         }
                     }
                 } else {
-                    check(format!("node {}", n.label), n.vpc_id.as_deref(), &mut evidence, &mut outside);
+                    check(
+                        format!("node {}", n.label),
+                        n.vpc_id.as_deref(),
+                        &mut evidence,
+                        &mut outside,
+                    );
                 }
             }
         }
@@ -56,14 +64,24 @@ pub fn single_vpc(ctx: &Ctx) -> Outcome {
     match optional(&ctx.r.postgres)? {
         Some(pg) => {
             resources.push(pg.id.to_string());
-            check(format!("PostgreSQL {} {}", pg.kind, pg.id), pg.vpc_id.as_deref(), &mut evidence, &mut outside)
+            check(
+                format!("PostgreSQL {} {}", pg.kind, pg.id),
+                pg.vpc_id.as_deref(),
+                &mut evidence,
+                &mut outside,
+            )
         }
         None => evidence.push("PostgreSQL: none found (see postgres.version)".into()),
     }
     match optional(&ctx.r.redis)? {
         Some(r) => {
             resources.push(r.id.to_string());
-            check(format!("Redis {} {}", r.kind, r.id), r.vpc_id.as_deref(), &mut evidence, &mut outside)
+            check(
+                format!("Redis {} {}", r.kind, r.id),
+                r.vpc_id.as_deref(),
+                &mut evidence,
+                &mut outside,
+            )
         }
         None => evidence.push("Redis: none found (see redis.reachable)".into()),
     }
@@ -71,7 +89,12 @@ pub fn single_vpc(ctx: &Ctx) -> Outcome {
         match optional(&ctx.r.alb)? {
             Some(a) => {
                 resources.push(a.lb.arn.clone());
-                check(format!("ALB {}", a.lb.name), a.lb.vpc_id.as_deref(), &mut evidence, &mut outside)
+                check(
+                    format!("ALB {}", a.lb.name),
+                    a.lb.vpc_id.as_deref(),
+                    &mut evidence,
+                    &mut outside,
+                )
             }
             None => evidence.push("ALB: none found (see ingress.alb)".into()),
         }
@@ -239,11 +262,25 @@ pub fn nodes_private(ctx: &Ctx) -> Outcome {
     let mut resources = Vec::new();
     for n in nodes.nodes.iter().filter(|n| !n.modelled) {
         resources.push(n.label.clone());
-        classify(net, vpc, &format!("node {}", n.label), &n.subnet_ids, &mut evidence, &mut bad);
+        classify(
+            net,
+            vpc,
+            &format!("node {}", n.label),
+            &n.subnet_ids,
+            &mut evidence,
+            &mut bad,
+        );
     }
     for g in groups {
         resources.push(g.name.clone());
-        classify(net, vpc, &format!("node group {}", g.name), &g.subnet_ids, &mut evidence, &mut bad);
+        classify(
+            net,
+            vpc,
+            &format!("node group {}", g.name),
+            &g.subnet_ids,
+            &mut evidence,
+            &mut bad,
+        );
     }
     if resources.is_empty() {
         return Err(Problem::Missing(
@@ -285,7 +322,12 @@ pub fn data_private(ctx: &Ctx) -> Outcome {
         classify(net, vpc, &label, subnets, &mut evidence, bad);
     };
     if let Some(pg) = pg {
-        store(format!("PostgreSQL {}", pg.id), pg.id, &pg.subnet_ids, &mut bad);
+        store(
+            format!("PostgreSQL {}", pg.id),
+            pg.id,
+            &pg.subnet_ids,
+            &mut bad,
+        );
         for i in &pg.public_instances {
             bad.push(format!("RDS instance {i} is publicly accessible"));
         }

@@ -42,7 +42,10 @@ pub fn version(ctx: &Ctx) -> Outcome {
         ));
     }
     let major = major_version(pg.version).ok_or_else(|| Problem::Undetermined {
-        message: format!("cannot read a major version from engine version {:?}", pg.version),
+        message: format!(
+            "cannot read a major version from engine version {:?}",
+            pg.version
+        ),
         hint: "check the engine version in the RDS console".into(),
     })?;
     if major < min {
@@ -80,14 +83,7 @@ pub fn version(ctx: &Ctx) -> Outcome {
 /// `postgres.reachable`: the database's security groups admit the nodes.
 pub fn reachable(ctx: &Ctx) -> Outcome {
     let pg = resolved(&ctx.r.postgres)?;
-    nodes_reach(
-        ctx,
-        pg.kind,
-        pg.id,
-        &pg.security_groups,
-        pg.port,
-        "",
-    )
+    nodes_reach(ctx, pg.kind, pg.id, &pg.security_groups, pg.port, "")
 }
 
 #[cfg(test)]

@@ -5,7 +5,9 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use super::resolved;
-use crate::evaluate::{cert_covers, certificate as acm_certificate, need, Ctx, Outcome, Problem, Resolved, Verdict};
+use crate::evaluate::{
+    cert_covers, certificate as acm_certificate, need, Ctx, Outcome, Problem, Resolved, Verdict,
+};
 use crate::model::{Certificate, Inventory};
 use crate::report::{Stage, Status};
 
@@ -31,7 +33,11 @@ fn served_on_443(r: &Resolved) -> Option<Vec<String>> {
 fn rank(certs: &mut [&Certificate], now: OffsetDateTime) {
     certs.sort_by_key(|c| {
         let usable = c.status == "ISSUED" && not_after(c).is_some_and(|t| t > now);
-        (std::cmp::Reverse(usable), std::cmp::Reverse(not_after(c)), c.arn.clone())
+        (
+            std::cmp::Reverse(usable),
+            std::cmp::Reverse(not_after(c)),
+            c.arn.clone(),
+        )
     });
 }
 
@@ -94,7 +100,11 @@ pub fn certificate(ctx: &Ctx) -> Outcome {
                 Some(c) => evidence.push(format!(
                     "served on 443: {}{}",
                     describe(c),
-                    if cert_covers(c, domain) { "" } else { " — does not cover the domain" }
+                    if cert_covers(c, domain) {
+                        ""
+                    } else {
+                        " — does not cover the domain"
+                    }
                 )),
                 None => evidence.push(format!(
                     "served on 443: {arn} (not an ACM certificate of this region; not inspected)"
@@ -102,12 +112,15 @@ pub fn certificate(ctx: &Ctx) -> Outcome {
             }
         }
         if chosen_certificate(ctx.inv, ctx.r, Stage::Installed, ctx.now).is_none() {
-            let unattached: Vec<String> =
-                covering_in_acm.iter().map(|c| c.arn.clone()).collect();
+            let unattached: Vec<String> = covering_in_acm.iter().map(|c| c.arn.clone()).collect();
             let hint = if unattached.is_empty() {
                 "no ACM certificate in the region covers it either".to_string()
             } else {
-                format!("ACM holds {} that does, not attached: {}", unattached.len(), unattached.join(", "))
+                format!(
+                    "ACM holds {} that does, not attached: {}",
+                    unattached.len(),
+                    unattached.join(", ")
+                )
             };
             return Ok(Verdict::new(
                 Status::Fail,
@@ -136,7 +149,11 @@ pub fn certificate(ctx: &Ctx) -> Outcome {
     let v = match (c.status.as_str(), not_after(c)) {
         ("ISSUED", Some(t)) if t <= ctx.now => Verdict::new(
             Status::Fail,
-            format!("certificate {} for {domain} expired on {}", c.arn, c.not_after.as_deref().unwrap_or("")),
+            format!(
+                "certificate {} for {domain} expired on {}",
+                c.arn,
+                c.not_after.as_deref().unwrap_or("")
+            ),
         ),
         ("ISSUED", Some(t)) => {
             let days = (t - ctx.now).whole_days();
@@ -167,7 +184,10 @@ pub fn certificate(ctx: &Ctx) -> Outcome {
         }
         (status, _) => Verdict::new(
             Status::Fail,
-            format!("certificate {} covers {domain} but its status is {status}, not ISSUED", c.arn),
+            format!(
+                "certificate {} covers {domain} but its status is {status}, not ISSUED",
+                c.arn
+            ),
         ),
     };
     Ok(v.evidence(evidence).resources(resources))

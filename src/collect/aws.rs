@@ -94,7 +94,10 @@ fn to_rfc3339(t: &aws_smithy_types::DateTime) -> Option<String> {
 // ---------------------------------------------------------------- STS / EKS
 
 pub(super) async fn caller_identity(c: &Clients) -> Fetched<String> {
-    let out = fetch!("sts:GetCallerIdentity", c.sts.get_caller_identity().send().await);
+    let out = fetch!(
+        "sts:GetCallerIdentity",
+        c.sts.get_caller_identity().send().await
+    );
     Fetched::Ok(out.account().unwrap_or_default().to_string())
 }
 
@@ -124,11 +127,16 @@ pub(super) async fn describe_cluster(c: &Clients, name: &str) -> Fetched<Cluster
     Fetched::Ok(Cluster {
         name: cl.name().unwrap_or(name).to_string(),
         arn: cl.arn().map(str::to_string),
-        status: cl.status().map(|s| s.as_str().to_string()).unwrap_or_default(),
+        status: cl
+            .status()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default(),
         version: cl.version().map(str::to_string),
         vpc_id: vpc.and_then(|v| v.vpc_id()).map(str::to_string),
         subnet_ids: vpc.map(|v| v.subnet_ids().to_vec()).unwrap_or_default(),
-        security_group_ids: vpc.map(|v| v.security_group_ids().to_vec()).unwrap_or_default(),
+        security_group_ids: vpc
+            .map(|v| v.security_group_ids().to_vec())
+            .unwrap_or_default(),
         cluster_security_group_id: vpc
             .and_then(|v| v.cluster_security_group_id())
             .map(str::to_string),
@@ -166,7 +174,10 @@ pub(super) async fn nodegroups(c: &Clients, cluster: &str) -> Fetched<Vec<Nodegr
         let scaling = g.scaling_config();
         out.push(Nodegroup {
             name: g.nodegroup_name().unwrap_or_default().to_string(),
-            status: g.status().map(|s| s.as_str().to_string()).unwrap_or_default(),
+            status: g
+                .status()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
             instance_types: g.instance_types().to_vec(),
             desired_size: scaling.and_then(|s| s.desired_size()).unwrap_or(0),
             min_size: scaling.and_then(|s| s.min_size()).unwrap_or(0),
@@ -181,7 +192,10 @@ pub(super) async fn nodegroups(c: &Clients, cluster: &str) -> Fetched<Vec<Nodegr
 // ---------------------------------------------------------------- EC2
 
 /// The VPC of the given subnets (fallback when DescribeCluster omits vpcId).
-pub(super) async fn vpc_of_subnets(c: &Clients, subnet_ids: &[String]) -> Result<String, CallError> {
+pub(super) async fn vpc_of_subnets(
+    c: &Clients,
+    subnet_ids: &[String],
+) -> Result<String, CallError> {
     let action = "ec2:DescribeSubnets";
     let out = c
         .ec2
@@ -416,14 +430,8 @@ pub(super) async fn instance_types(c: &Clients, names: Vec<String>) -> Fetched<V
                     .instance_type()
                     .map(|x| x.as_str().to_string())
                     .unwrap_or_default(),
-                vcpus: t
-                    .v_cpu_info()
-                    .and_then(|v| v.default_v_cpus())
-                    .unwrap_or(0) as u32,
-                memory_mib: t
-                    .memory_info()
-                    .and_then(|m| m.size_in_mib())
-                    .unwrap_or(0) as u64,
+                vcpus: t.v_cpu_info().and_then(|v| v.default_v_cpus()).unwrap_or(0) as u32,
+                memory_mib: t.memory_info().and_then(|m| m.size_in_mib()).unwrap_or(0) as u64,
                 max_network_interfaces: net
                     .and_then(|n| n.maximum_network_interfaces())
                     .unwrap_or(0) as u32,
@@ -628,11 +636,14 @@ pub(super) async fn replication_groups(c: &Clients) -> Fetched<Vec<ReplicationGr
             status: g.status().unwrap_or_default().to_string(),
             engine: g.engine().map(str::to_string),
             member_clusters: g.member_clusters().to_vec(),
-            port: g.configuration_endpoint().and_then(|e| e.port()).or_else(|| {
-                g.node_groups()
-                    .iter()
-                    .find_map(|n| n.primary_endpoint().and_then(|e| e.port()))
-            }),
+            port: g
+                .configuration_endpoint()
+                .and_then(|e| e.port())
+                .or_else(|| {
+                    g.node_groups()
+                        .iter()
+                        .find_map(|n| n.primary_endpoint().and_then(|e| e.port()))
+                }),
             node_type: g.cache_node_type().map(str::to_string),
             transit_encryption: g.transit_encryption_enabled(),
         })
@@ -683,10 +694,7 @@ pub(super) async fn load_balancers(c: &Clients, alb: Option<&str>) -> Fetched<Ve
         // Looking up a name or ARN that does not exist is an answer, not a failure.
         Err(e) if alb.is_some() && e.code() == Some("LoadBalancerNotFound") => Vec::new(),
         Err(e) => {
-            return Fetched::Failed(call_error(
-                "elasticloadbalancing:DescribeLoadBalancers",
-                &e,
-            ))
+            return Fetched::Failed(call_error("elasticloadbalancing:DescribeLoadBalancers", &e))
         }
     };
     let out = items
@@ -694,8 +702,14 @@ pub(super) async fn load_balancers(c: &Clients, alb: Option<&str>) -> Fetched<Ve
         .map(|lb| LoadBalancer {
             arn: lb.load_balancer_arn().unwrap_or_default().to_string(),
             name: lb.load_balancer_name().unwrap_or_default().to_string(),
-            lb_type: lb.r#type().map(|t| t.as_str().to_string()).unwrap_or_default(),
-            scheme: lb.scheme().map(|s| s.as_str().to_string()).unwrap_or_default(),
+            lb_type: lb
+                .r#type()
+                .map(|t| t.as_str().to_string())
+                .unwrap_or_default(),
+            scheme: lb
+                .scheme()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
             state: lb
                 .state()
                 .and_then(|s| s.code())
@@ -760,7 +774,10 @@ async fn listeners_of(c: &Clients, lb_arn: &str) -> Result<Vec<Listener>, CallEr
     let mut out = Vec::new();
     for l in &items {
         let arn = l.listener_arn().unwrap_or_default().to_string();
-        let protocol = l.protocol().map(|p| p.as_str().to_string()).unwrap_or_default();
+        let protocol = l
+            .protocol()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_default();
         let mut certificates: Vec<ListenerCertificate> = l
             .certificates()
             .iter()
@@ -784,7 +801,9 @@ async fn listeners_of(c: &Clients, lb_arn: &str) -> Result<Vec<Listener>, CallEr
                 .await
                 .map_err(|e| call_error("elasticloadbalancing:DescribeListenerCertificates", &e))?;
             for cert in &extra {
-                let Some(a) = cert.certificate_arn() else { continue };
+                let Some(a) = cert.certificate_arn() else {
+                    continue;
+                };
                 if !certificates.iter().any(|c| c.arn == a) {
                     certificates.push(ListenerCertificate {
                         arn: a.to_string(),
@@ -804,8 +823,11 @@ async fn listeners_of(c: &Clients, lb_arn: &str) -> Result<Vec<Listener>, CallEr
                 .default_actions()
                 .iter()
                 .map(|a| {
-                    let mut tgs: Vec<String> =
-                        a.target_group_arn().map(str::to_string).into_iter().collect();
+                    let mut tgs: Vec<String> = a
+                        .target_group_arn()
+                        .map(str::to_string)
+                        .into_iter()
+                        .collect();
                     if let Some(f) = a.forward_config() {
                         for t in f.target_groups() {
                             if let Some(arn) = t.target_group_arn() {
@@ -816,12 +838,18 @@ async fn listeners_of(c: &Clients, lb_arn: &str) -> Result<Vec<Listener>, CallEr
                         }
                     }
                     ListenerAction {
-                        action_type: a.r#type().map(|t| t.as_str().to_string()).unwrap_or_default(),
+                        action_type: a
+                            .r#type()
+                            .map(|t| t.as_str().to_string())
+                            .unwrap_or_default(),
                         redirect_protocol: a
                             .redirect_config()
                             .and_then(|r| r.protocol())
                             .map(str::to_string),
-                        redirect_port: a.redirect_config().and_then(|r| r.port()).map(str::to_string),
+                        redirect_port: a
+                            .redirect_config()
+                            .and_then(|r| r.port())
+                            .map(str::to_string),
                         target_group_arns: tgs,
                     }
                 })
@@ -847,11 +875,7 @@ async fn ssl_policies(c: &Clients, names: Vec<String>) -> Result<Vec<SslPolicy>,
         .iter()
         .map(|p| SslPolicy {
             name: p.name().unwrap_or_default().to_string(),
-            protocols: p
-                .ssl_protocols()
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
+            protocols: p.ssl_protocols().iter().map(|s| s.to_string()).collect(),
         })
         .collect())
 }
@@ -893,7 +917,11 @@ async fn target_groups_of(c: &Clients, lb_arn: &str) -> Result<Vec<TargetGroup>,
                     h.target_health_descriptions()
                         .iter()
                         .map(|d| TargetHealth {
-                            id: d.target().and_then(|t| t.id()).unwrap_or_default().to_string(),
+                            id: d
+                                .target()
+                                .and_then(|t| t.id())
+                                .unwrap_or_default()
+                                .to_string(),
                             port: d.target().and_then(|t| t.port()),
                             state: d
                                 .target_health()
@@ -911,10 +939,9 @@ async fn target_groups_of(c: &Clients, lb_arn: &str) -> Result<Vec<TargetGroup>,
                         })
                         .collect(),
                 ),
-                Err(e) => Fetched::Failed(call_error(
-                    "elasticloadbalancing:DescribeTargetHealth",
-                    &e,
-                )),
+                Err(e) => {
+                    Fetched::Failed(call_error("elasticloadbalancing:DescribeTargetHealth", &e))
+                }
             },
         })
         .collect())
@@ -1053,12 +1080,17 @@ pub(super) async fn certificates(c: &Clients, domain: &str) -> Fetched<Vec<Certi
             arn: s.certificate_arn().unwrap_or_default().to_string(),
             domain: s.domain_name().unwrap_or_default().to_string(),
             sans: s.subject_alternative_name_summaries().to_vec(),
-            status: s.status().map(|x| x.as_str().to_string()).unwrap_or_default(),
+            status: s
+                .status()
+                .map(|x| x.as_str().to_string())
+                .unwrap_or_default(),
             not_after: s.not_after().and_then(to_rfc3339),
             key_algorithm: s.key_algorithm().map(|k| k.as_str().to_string()),
             cert_type: s.r#type().map(|t| t.as_str().to_string()),
         };
-        let more = s.has_additional_subject_alternative_names().unwrap_or(false);
+        let more = s
+            .has_additional_subject_alternative_names()
+            .unwrap_or(false);
         if summary_may_cover(&cert, more, domain) {
             to_describe.push(cert.arn.clone());
         } else {
@@ -1092,7 +1124,10 @@ pub(super) async fn describe_certificates(
             arn: d.certificate_arn().unwrap_or_default().to_string(),
             domain: d.domain_name().unwrap_or_default().to_string(),
             sans: d.subject_alternative_names().to_vec(),
-            status: d.status().map(|x| x.as_str().to_string()).unwrap_or_default(),
+            status: d
+                .status()
+                .map(|x| x.as_str().to_string())
+                .unwrap_or_default(),
             not_after: d.not_after().and_then(to_rfc3339),
             key_algorithm: d.key_algorithm().map(|k| k.as_str().to_string()),
             cert_type: d.r#type().map(|t| t.as_str().to_string()),

@@ -57,6 +57,57 @@ impl Clients {
     }
 }
 
+/// Every IAM action the tool may call: its least-privilege policy. Tests
+/// prove this list equals the actions named in `collect` and covers every
+/// operation sent in a full end-to-end run.
+pub const IAM_ACTIONS: &[&str] = &[
+    "acm:DescribeCertificate",
+    "acm:ListCertificates",
+    "ec2:DescribeInstanceTypes",
+    "ec2:DescribeInstances",
+    "ec2:DescribeRouteTables",
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeSubnets",
+    "eks:DescribeCluster",
+    "eks:DescribeNodegroup",
+    "eks:ListNodegroups",
+    "elasticache:DescribeCacheClusters",
+    "elasticache:DescribeCacheSubnetGroups",
+    "elasticache:DescribeReplicationGroups",
+    "elasticloadbalancing:DescribeListenerCertificates",
+    "elasticloadbalancing:DescribeListeners",
+    "elasticloadbalancing:DescribeLoadBalancers",
+    "elasticloadbalancing:DescribeSSLPolicies",
+    "elasticloadbalancing:DescribeTags",
+    "elasticloadbalancing:DescribeTargetGroups",
+    "elasticloadbalancing:DescribeTargetHealth",
+    "rds:DescribeDBClusters",
+    "rds:DescribeDBInstances",
+    "rds:DescribeDBSubnetGroups",
+    "sts:GetCallerIdentity",
+];
+
+/// The IAM action of an operation the SDK reports as (`service`, `operation`).
+pub fn iam_action(service: &str, operation: &str) -> String {
+    let prefix = match service {
+        "Elastic Load Balancing v2" => "elasticloadbalancing".to_string(),
+        other => other.to_ascii_lowercase(),
+    };
+    format!("{prefix}:{operation}")
+}
+
+/// The least-privilege, read-only IAM policy document for the tool.
+pub fn iam_policy() -> String {
+    let actions: Vec<String> = IAM_ACTIONS
+        .iter()
+        .map(|a| format!("        \"{a}\""))
+        .collect();
+    format!(
+        "{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {{\n      \"Sid\": \"LangSmithPreflightReadOnly\",\n      \"Effect\": \"Allow\",\n      \"Action\": [\n{}\n      ],\n      \"Resource\": \"*\"\n    }}\n  ]\n}}\n",
+        actions.join(",\n")
+    )
+}
+
 /// Failures that stop the run before anything can be evaluated.
 #[derive(Debug, thiserror::Error)]
 pub enum CollectError {
@@ -105,7 +156,11 @@ pub async fn collect(
 
     let network = async {
         if !(want(Need::Network) || want(Need::SecurityGroups)) {
-            return (Fetched::NotCollected, Fetched::NotCollected, Fetched::NotCollected);
+            return (
+                Fetched::NotCollected,
+                Fetched::NotCollected,
+                Fetched::NotCollected,
+            );
         }
         match vpc_of().await {
             Ok(vpc) => {
@@ -132,7 +187,11 @@ pub async fn collect(
 
     let nodes = async {
         if !want(Need::Nodes) {
-            return (Fetched::NotCollected, Fetched::NotCollected, Fetched::NotCollected);
+            return (
+                Fetched::NotCollected,
+                Fetched::NotCollected,
+                Fetched::NotCollected,
+            );
         }
         let (groups, instances) =
             futures::join!(aws::nodegroups(c, name), aws::worker_instances(c, name));
@@ -154,10 +213,13 @@ pub async fn collect(
 
     let postgres = async {
         if !want(Need::Postgres) {
-            return (Fetched::NotCollected, Fetched::NotCollected, Fetched::NotCollected);
+            return (
+                Fetched::NotCollected,
+                Fetched::NotCollected,
+                Fetched::NotCollected,
+            );
         }
-        let (instances, clusters) =
-            futures::join!(aws::db_instances(c), aws::db_clusters(c));
+        let (instances, clusters) = futures::join!(aws::db_instances(c), aws::db_clusters(c));
         // Aurora clusters name their subnet group; its VPC and subnets are
         // inline on member instances, so only memberless clusters need a lookup.
         let mut names = BTreeSet::new();
@@ -177,7 +239,11 @@ pub async fn collect(
 
     let redis = async {
         if !want(Need::Redis) {
-            return (Fetched::NotCollected, Fetched::NotCollected, Fetched::NotCollected);
+            return (
+                Fetched::NotCollected,
+                Fetched::NotCollected,
+                Fetched::NotCollected,
+            );
         }
         futures::join!(
             aws::cache_clusters(c),
@@ -263,7 +329,11 @@ pub async fn collect(
     (inv.subnets, inv.route_tables, inv.security_groups) = network;
     (inv.nodegroups, inv.instances, inv.instance_types) = nodes;
     (inv.db_instances, inv.db_clusters, inv.db_subnet_groups) = postgres;
-    (inv.cache_clusters, inv.replication_groups, inv.cache_subnet_groups) = redis;
+    (
+        inv.cache_clusters,
+        inv.replication_groups,
+        inv.cache_subnet_groups,
+    ) = redis;
     inv.certificates = certificates;
     inv.load_balancers = ingress.load_balancers;
     inv.listeners = ingress.listeners;
@@ -314,7 +384,9 @@ pub(crate) fn alb_candidates<'a>(
         .iter()
         .copied()
         .filter(|lb| {
-            lb.tags.get(crate::evaluate::LBC_CLUSTER_TAG).map(String::as_str)
+            lb.tags
+                .get(crate::evaluate::LBC_CLUSTER_TAG)
+                .map(String::as_str)
                 == Some(target.cluster.as_str())
         })
         .collect();

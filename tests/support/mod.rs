@@ -10,7 +10,9 @@ use std::process::{Command, Output};
 /// credentials, no shared config files, no instance metadata service, so
 /// nothing but 127.0.0.1 is ever contacted.
 pub fn run_tool(args: &[&str]) -> Output {
-    tool_command(args).output().expect("run langsmith-preflight")
+    tool_command(args)
+        .output()
+        .expect("run langsmith-preflight")
 }
 
 pub fn tool_command(args: &[&str]) -> Command {
@@ -25,7 +27,10 @@ pub fn tool_command(args: &[&str]) -> Command {
         .env("AWS_SECRET_ACCESS_KEY", "testing")
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_CONFIG_FILE", "/nonexistent/aws-config")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/aws-credentials",
+        )
         .env("NO_COLOR", "1");
     cmd
 }

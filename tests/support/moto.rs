@@ -27,7 +27,9 @@ impl Moto {
                 .stderr(Stdio::null())
                 .spawn()
                 .unwrap_or_else(|e| {
-                    panic!("cannot start {bin} (pip install 'moto[server]'; or set MOTO_SERVER): {e}")
+                    panic!(
+                        "cannot start {bin} (pip install 'moto[server]'; or set MOTO_SERVER): {e}"
+                    )
                 });
             let mut m = Moto { child, port };
             let deadline = Instant::now() + Duration::from_secs(30);

@@ -105,10 +105,20 @@ pub async fn seed(conf: &aws_types::SdkConfig, v: &Variant) -> Seeded {
     let mut s = Seeded::default();
 
     // --- network
-    let vpc = ec2.create_vpc().cidr_block("10.0.0.0/16").send().await.unwrap();
+    let vpc = ec2
+        .create_vpc()
+        .cidr_block("10.0.0.0/16")
+        .send()
+        .await
+        .unwrap();
     s.vpc = vpc.vpc().unwrap().vpc_id().unwrap().to_string();
     let igw = ec2.create_internet_gateway().send().await.unwrap();
-    let igw = igw.internet_gateway().unwrap().internet_gateway_id().unwrap().to_string();
+    let igw = igw
+        .internet_gateway()
+        .unwrap()
+        .internet_gateway_id()
+        .unwrap()
+        .to_string();
     ec2.attach_internet_gateway()
         .internet_gateway_id(&igw)
         .vpc_id(&s.vpc)
@@ -147,8 +157,18 @@ pub async fn seed(conf: &aws_types::SdkConfig, v: &Variant) -> Seeded {
             }
         }
     }
-    let public_rt = ec2.create_route_table().vpc_id(&s.vpc).send().await.unwrap();
-    let public_rt = public_rt.route_table().unwrap().route_table_id().unwrap().to_string();
+    let public_rt = ec2
+        .create_route_table()
+        .vpc_id(&s.vpc)
+        .send()
+        .await
+        .unwrap();
+    let public_rt = public_rt
+        .route_table()
+        .unwrap()
+        .route_table_id()
+        .unwrap()
+        .to_string();
     ec2.create_route()
         .route_table_id(&public_rt)
         .destination_cidr_block("0.0.0.0/0")
@@ -177,9 +197,24 @@ pub async fn seed(conf: &aws_types::SdkConfig, v: &Variant) -> Seeded {
         .send()
         .await
         .unwrap();
-    let nat = nat.nat_gateway().unwrap().nat_gateway_id().unwrap().to_string();
-    let private_rt = ec2.create_route_table().vpc_id(&s.vpc).send().await.unwrap();
-    let private_rt = private_rt.route_table().unwrap().route_table_id().unwrap().to_string();
+    let nat = nat
+        .nat_gateway()
+        .unwrap()
+        .nat_gateway_id()
+        .unwrap()
+        .to_string();
+    let private_rt = ec2
+        .create_route_table()
+        .vpc_id(&s.vpc)
+        .send()
+        .await
+        .unwrap();
+    let private_rt = private_rt
+        .route_table()
+        .unwrap()
+        .route_table_id()
+        .unwrap()
+        .to_string();
     ec2.create_route()
         .route_table_id(&private_rt)
         .destination_cidr_block("0.0.0.0/0")
@@ -387,7 +422,10 @@ pub async fn seed(conf: &aws_types::SdkConfig, v: &Variant) -> Seeded {
         .send()
         .await
         .unwrap();
-    s.alb_arn = lb.load_balancers()[0].load_balancer_arn().unwrap().to_string();
+    s.alb_arn = lb.load_balancers()[0]
+        .load_balancer_arn()
+        .unwrap()
+        .to_string();
     let tg = elb
         .create_target_group()
         .name("k8s-langsmith-frontend")
@@ -398,15 +436,13 @@ pub async fn seed(conf: &aws_types::SdkConfig, v: &Variant) -> Seeded {
         .send()
         .await
         .unwrap();
-    let tg = tg.target_groups()[0].target_group_arn().unwrap().to_string();
+    let tg = tg.target_groups()[0]
+        .target_group_arn()
+        .unwrap()
+        .to_string();
     let mut reg = elb.register_targets().target_group_arn(&tg);
     for i in &s.instances {
-        reg = reg.targets(
-            elbt::TargetDescription::builder()
-                .id(i)
-                .port(30080)
-                .build(),
-        );
+        reg = reg.targets(elbt::TargetDescription::builder().id(i).port(30080).build());
     }
     if !s.instances.is_empty() {
         reg.send().await.unwrap();
@@ -423,7 +459,11 @@ pub async fn seed(conf: &aws_types::SdkConfig, v: &Variant) -> Seeded {
         .protocol(elbt::ProtocolEnum::Https)
         .port(443)
         .ssl_policy(v.ssl_policy)
-        .certificates(elbt::Certificate::builder().certificate_arn(&s.cert_arn).build())
+        .certificates(
+            elbt::Certificate::builder()
+                .certificate_arn(&s.cert_arn)
+                .build(),
+        )
         .default_actions(
             elbt::Action::builder()
                 .r#type(elbt::ActionTypeEnum::Forward)
