@@ -285,7 +285,12 @@ async fn sdk_config(t: &TargetArgs) -> Result<aws_types::SdkConfig, Exit> {
     use aws_config::retry::RetryConfig;
     use aws_config::timeout::TimeoutConfig;
     let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .retry_config(RetryConfig::standard().with_max_attempts(5))
+        .retry_config(
+            // Bounded: throttling and 5xx are retried, an unreachable endpoint fails in seconds.
+            RetryConfig::standard()
+                .with_max_attempts(4)
+                .with_initial_backoff(Duration::from_millis(500)),
+        )
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(5))

@@ -111,7 +111,7 @@ pub fn iam_policy() -> String {
 /// Failures that stop the run before anything can be evaluated.
 #[derive(Debug, thiserror::Error)]
 pub enum CollectError {
-    #[error("no usable AWS credentials: {0}")]
+    #[error("no usable AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, choose a profile (--profile or AWS_PROFILE; run `aws sso login` for SSO), or run where a role is available ({0})")]
     Credentials(String),
     #[error("cannot reach AWS: {0}")]
     Unreachable(String),
