@@ -15,7 +15,7 @@ use crate::model::{Inventory, TargetSpec};
 use crate::names::parse_domain;
 use crate::registry::{self, Need, Requirement};
 use crate::render::{self, Format};
-use crate::report::{exit, Baseline, Report, Stage, Stats, Summary, REPORT_SCHEMA_VERSION};
+use crate::report::{exit, Baseline, Stage, Stats};
 use crate::snapshot;
 
 #[derive(Parser, Debug)]
@@ -45,6 +45,10 @@ pub enum Command {
     },
     /// Print the least-privilege, read-only IAM policy the tool needs.
     IamPolicy,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff), generated from the same definitions as --help.
+    Man,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -103,6 +107,20 @@ pub struct CheckArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Also write the report in another format to a file; repeatable,
+    /// e.g. --report json=preflight.json --report junit=preflight.xml.
+    #[arg(long, value_name = "FORMAT=FILE", value_parser = parse_report)]
+    pub report: Vec<(Format, PathBuf)>,
+}
+
+fn parse_report(s: &str) -> Result<(Format, PathBuf), String> {
+    let (format, path) = s
+        .split_once('=')
+        .ok_or_else(|| format!("{s:?} is not FORMAT=FILE"))?;
+    if path.is_empty() {
+        return Err(format!("{s:?} names no file"));
+    }
+    Ok((format.parse()?, PathBuf::from(path)))
 }
 
 #[derive(Args, Debug)]
@@ -193,6 +211,25 @@ pub fn run(cli: Cli) -> Result<u8, Exit> {
         Command::Explain { id } => {
             let r = registry::find(&id).ok_or_else(|| unknown_id(&id))?;
             print!("{}", render::explain(r));
+            Ok(exit::OK)
+        }
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(
+                shell,
+                &mut cmd,
+                "langsmith-preflight",
+                &mut std::io::stdout(),
+            );
+            Ok(exit::OK)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_mangen::Man::new(cmd)
+                .render(&mut out)
+                .map_err(|e| run_failed(format!("cannot render the man page: {e}")))?;
+            write_out(None, &String::from_utf8_lossy(&out))?;
             Ok(exit::OK)
         }
         Command::IamPolicy => {
@@ -336,15 +373,39 @@ fn collect_live(
         let region = conf.region().map(|r| r.to_string()).unwrap_or_default();
         let recorder = CallRecorder::new();
         let clients = Clients::new(&conf, &recorder);
-        let inv = collect::collect(&clients, target, &region, needs)
-            .await
-            .map_err(|e| match e {
-                CollectError::Credentials(_)
-                | CollectError::Unreachable(_)
-                | CollectError::ClusterNotFound { .. } => run_failed(e.to_string()),
-            })?;
+        let progress = progress(&recorder, &region);
+        let inv = collect::collect(&clients, target, &region, needs).await;
+        if let Some(p) = progress {
+            p.abort();
+            eprint!("\r\x1b[2K");
+        }
+        let inv = inv.map_err(|e| match e {
+            CollectError::Credentials(_)
+            | CollectError::Unreachable(_)
+            | CollectError::ClusterNotFound { .. } => run_failed(e.to_string()),
+        })?;
         Ok((inv, recorder))
     })
+}
+
+/// A one-line progress indicator on stderr, only when stderr is a terminal.
+fn progress(rec: &CallRecorder, region: &str) -> Option<tokio::task::JoinHandle<()>> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let rec = rec.clone();
+    let region = region.to_string();
+    Some(tokio::spawn(async move {
+        let frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+        for i in 0usize.. {
+            eprint!(
+                "\r\x1b[2K{} collecting from {region}: {} AWS calls",
+                frames[i % frames.len()],
+                rec.api_calls()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }))
 }
 
 fn check(args: CheckArgs) -> Result<u8, Exit> {
@@ -363,27 +424,21 @@ fn check(args: CheckArgs) -> Result<u8, Exit> {
             (inv, Some(rec), "live".to_string())
         }
     };
-    // Evaluate as of the collection time, so that a snapshot re-evaluated
+    // Evaluated as of the collection time, so that a snapshot re-evaluated
     // later gives exactly the results of the live run it came from.
-    let now = evaluate::evaluation_time(&inv);
-    let (results, mut target) = evaluate::evaluate(&inv, settings, now, &reqs);
-    target.source = source;
-    let report = Report {
-        schema_version: REPORT_SCHEMA_VERSION,
-        tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        target,
-        summary: Summary::of(&results),
-        results,
-        stats: Stats {
-            api_calls: stats.as_ref().map(|r| r.api_calls()).unwrap_or(0),
-            retries: stats.as_ref().map(|r| r.retries()).unwrap_or(0),
-            wall_ms: started.elapsed().as_millis() as u64,
-        },
+    let stats = Stats {
+        api_calls: stats.as_ref().map(|r| r.api_calls()).unwrap_or(0),
+        retries: stats.as_ref().map(|r| r.retries()).unwrap_or(0),
+        wall_ms: started.elapsed().as_millis() as u64,
     };
+    let report = evaluate::report(&inv, settings, &reqs, &source, stats);
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let text = render::render(&report, args.format, color);
     write_out(args.output.as_ref(), &text)?;
+    for (format, path) in &args.report {
+        write_out(Some(path), &render::render(&report, *format, false))?;
+    }
     Ok(report.exit_code())
 }
 

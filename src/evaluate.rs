@@ -11,7 +11,10 @@ use crate::model::*;
 use crate::names::name_covers;
 use crate::net::{Cidr4, Source};
 use crate::registry::{Requirement, Spec};
-use crate::report::{Baseline, Finding, Stage, Status, TargetReport};
+use crate::report::{
+    Baseline, Facts, Finding, Report, Stage, Stats, Status, Summary, TargetReport,
+    REPORT_SCHEMA_VERSION,
+};
 
 /// Tag the AWS Load Balancer Controller puts on the resources it creates.
 pub const LBC_CLUSTER_TAG: &str = "elbv2.k8s.aws/cluster";
@@ -381,6 +384,7 @@ pub struct Postgres<'a> {
     pub security_groups: Vec<String>,
     /// Instances that are publicly accessible (the instance itself or Aurora members).
     pub public_instances: Vec<&'a str>,
+    pub instance_class: Option<&'a str>,
 }
 
 fn resolve_postgres<'a>(inv: &'a Inventory, vpc: Option<&str>) -> Result<Postgres<'a>, Problem> {
@@ -419,6 +423,7 @@ fn resolve_postgres<'a>(inv: &'a Inventory, vpc: Option<&str>) -> Result<Postgre
                 .filter(|m| m.publicly_accessible)
                 .map(|m| m.id.as_str())
                 .collect(),
+            instance_class: members.iter().find_map(|m| m.instance_class.as_deref()),
         })
     };
     let from_instance = |i: &'a DbInstance| Postgres {
@@ -436,6 +441,7 @@ fn resolve_postgres<'a>(inv: &'a Inventory, vpc: Option<&str>) -> Result<Postgre
         } else {
             vec![]
         },
+        instance_class: i.instance_class.as_deref(),
     };
     if let Some(want) = inv.target.postgres.as_deref() {
         if let Some(c) = clusters.iter().find(|c| c.id == want) {
@@ -928,7 +934,7 @@ pub fn evaluate(
     settings: Settings,
     now: OffsetDateTime,
     reqs: &[&Requirement],
-) -> (Vec<Finding>, TargetReport) {
+) -> (Vec<Finding>, TargetReport, Facts) {
     let r = Resolved::new(inv, settings.stage);
     let findings = reqs
         .iter()
@@ -950,5 +956,103 @@ pub fn evaluate(
         source: "live".into(),
         collected_at: inv.collected_at.clone(),
     };
-    (findings, target)
+    (findings, target, facts(inv, &r))
+}
+
+/// The whole report for an inventory, evaluated as of its collection time.
+pub fn report(
+    inv: &Inventory,
+    settings: Settings,
+    reqs: &[&Requirement],
+    source: &str,
+    stats: Stats,
+) -> Report {
+    let (results, mut target, facts) = evaluate(inv, settings, evaluation_time(inv), reqs);
+    target.source = source.to_string();
+    Report {
+        schema_version: REPORT_SCHEMA_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        target,
+        summary: Summary::of(&results),
+        results,
+        facts,
+        stats,
+    }
+}
+
+/// The deployment facts a support ticket asks for (TROUBLESHOOTING.md §11).
+fn facts(inv: &Inventory, r: &Resolved) -> Facts {
+    let postgres = r.postgres.as_ref().ok().map(|p| {
+        format!(
+            "{} {}: {} {} ({}), status {}",
+            p.kind,
+            p.id,
+            p.engine,
+            p.version,
+            p.instance_class.unwrap_or("class unknown"),
+            p.status
+        )
+    });
+    let redis = r.redis.as_ref().ok().map(|x| {
+        format!(
+            "{} {}: {} {}, node type {}, in-transit encryption {}, port {}",
+            x.kind,
+            x.id,
+            x.engine,
+            x.version.as_deref().unwrap_or("(version unknown)"),
+            x.node_type.as_deref().unwrap_or("unknown"),
+            match x.transit_encryption {
+                Some(true) => "on (clients need rediss://)",
+                Some(false) => "off",
+                None => "unknown",
+            },
+            x.port
+        )
+    });
+    let mut nodes = Vec::new();
+    if let Ok(n) = &r.nodes {
+        nodes.extend(n.note.iter().cloned());
+        nodes.extend(crate::checks::eks::node_lines(&n.nodes));
+    }
+    let mut targets = Vec::new();
+    if let Ok(a) = &r.alb {
+        for tg in &a.target_groups {
+            match &tg.health {
+                Fetched::Ok(hs) => targets.extend(hs.iter().map(|h| {
+                    format!(
+                        "{} {}{}: {}{}",
+                        tg.name,
+                        h.id,
+                        h.port.map(|p| format!(":{p}")).unwrap_or_default(),
+                        h.state,
+                        h.reason
+                            .as_deref()
+                            .map(|x| format!(" ({x})"))
+                            .unwrap_or_default()
+                    )
+                })),
+                Fetched::Failed(e) => {
+                    targets.push(format!("{}: unknown ({} failed)", tg.name, e.action))
+                }
+                Fetched::NotCollected => {}
+            }
+        }
+    }
+    Facts {
+        kubernetes_version: inv.cluster.ok().and_then(|c| c.version.clone()),
+        postgres,
+        redis,
+        nodes,
+        clickhouse: "in-cluster (sized against the nodes above)".into(),
+        alb: r.alb.as_ref().ok().map(|a| {
+            format!(
+                "{} ({}, {}, {})",
+                a.lb.name,
+                a.lb.scheme,
+                a.lb.state,
+                a.lb.dns_name.as_deref().unwrap_or("no DNS name")
+            )
+        }),
+        targets,
+    }
 }

@@ -9,13 +9,198 @@ use crate::report::{Report, Status};
 pub enum Format {
     Table,
     Json,
+    Junit,
+    Markdown,
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        <Format as clap::ValueEnum>::from_str(s, true)
+            .map_err(|_| format!("unknown format {s:?} (table, json, junit, markdown)"))
+    }
 }
 
 pub fn render(report: &Report, format: Format, color: bool) -> String {
     match format {
         Format::Json => json(report),
         Format::Table => table(report, color),
+        Format::Junit => junit(report),
+        Format::Markdown => markdown(report),
     }
+}
+
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn details(f: &crate::report::Finding) -> String {
+    let mut body = f.message.clone();
+    for e in &f.evidence {
+        body.push_str(&format!("\n- {e}"));
+    }
+    if let Some(fix) = &f.remediation {
+        body.push_str(&format!("\nfix: {fix}"));
+    }
+    body.push_str(&format!("\nsee: {}", f.reference));
+    body
+}
+
+/// JUnit XML: one testcase per requirement; fail → failure, error → error,
+/// skip → skipped. Warnings pass, with the warning in system-out.
+pub fn junit(report: &Report) -> String {
+    let s = &report.summary;
+    let t = &report.target;
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let attrs = format!(
+        "tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{:.3}\"",
+        report.results.len(),
+        s.fail,
+        s.error,
+        s.skip,
+        report.stats.wall_ms as f64 / 1000.0
+    );
+    out.push_str(&format!(
+        "<testsuites name=\"langsmith-preflight\" {attrs}>\n"
+    ));
+    out.push_str(&format!(
+        "  <testsuite name=\"{}\" {attrs} timestamp=\"{}\">\n",
+        xml_escape(&format!(
+            "langsmith-preflight {} {} ({})",
+            t.cluster, t.region, t.stage
+        )),
+        xml_escape(&t.collected_at)
+    ));
+    for f in &report.results {
+        let class = f.id.split('.').next().unwrap_or("preflight");
+        out.push_str(&format!(
+            "    <testcase classname=\"{}\" name=\"{}\" time=\"0\">\n",
+            xml_escape(class),
+            xml_escape(&format!("{} — {}", f.id, f.title))
+        ));
+        let msg = xml_escape(&f.message);
+        let body = xml_escape(&details(f));
+        match f.status {
+            Status::Fail => out.push_str(&format!(
+                "      <failure message=\"{msg}\" type=\"fail\">{body}</failure>\n"
+            )),
+            Status::Error => out.push_str(&format!(
+                "      <error message=\"{msg}\" type=\"error\">{body}</error>\n"
+            )),
+            Status::Skip => out.push_str(&format!("      <skipped message=\"{msg}\"/>\n")),
+            Status::Warn => out.push_str(&format!("      <system-out>WARN: {body}</system-out>\n")),
+            Status::Pass => out.push_str(&format!("      <system-out>{body}</system-out>\n")),
+        }
+        out.push_str("    </testcase>\n");
+    }
+    out.push_str("  </testsuite>\n</testsuites>\n");
+    out
+}
+
+fn md_cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// A support-ticket-ready report (TROUBLESHOOTING.md §11); fits
+/// `$GITHUB_STEP_SUMMARY`.
+pub fn markdown(report: &Report) -> String {
+    let t = &report.target;
+    let s = &report.summary;
+    let found = |x: &Option<String>| x.clone().unwrap_or_else(|| "—".into());
+    let mut out = format!(
+        "## LangSmith Self-Hosted preflight: {} pass, {} warn, {} fail, {} skip, {} error\n\n",
+        s.pass, s.warn, s.fail, s.skip, s.error
+    );
+    out.push_str("| | |\n|---|---|\n");
+    for (k, v) in [
+        (
+            "Account / region",
+            format!("{} / {}", found(&t.account), t.region),
+        ),
+        (
+            "EKS cluster",
+            format!(
+                "{} (Kubernetes {})",
+                t.cluster,
+                found(&report.facts.kubernetes_version)
+            ),
+        ),
+        ("Domain", t.domain.clone()),
+        ("Stage / baseline", format!("{} / {}", t.stage, t.baseline)),
+        ("VPC", found(&t.vpc)),
+        ("PostgreSQL", found(&report.facts.postgres)),
+        ("Redis", found(&report.facts.redis)),
+        ("ClickHouse", report.facts.clickhouse.clone()),
+        ("ALB", found(&report.facts.alb)),
+        ("Certificate", found(&t.certificate)),
+        (
+            "Collected",
+            format!(
+                "{} ({}, langsmith-preflight {})",
+                t.collected_at, t.source, report.tool_version
+            ),
+        ),
+    ] {
+        out.push_str(&format!("| {k} | {} |\n", md_cell(&v)));
+    }
+    out.push_str("\n| status | requirement | result |\n|---|---|---|\n");
+    for f in &report.results {
+        out.push_str(&format!(
+            "| {} | `{}` | {} |\n",
+            f.status.as_str().to_uppercase(),
+            f.id,
+            md_cell(&f.message)
+        ));
+    }
+    if !report.facts.nodes.is_empty() {
+        out.push_str("\n### Nodes (modelled allocatable)\n\n");
+        for n in &report.facts.nodes {
+            out.push_str(&format!("- {n}\n"));
+        }
+    }
+    if !report.facts.targets.is_empty() {
+        out.push_str("\n### ALB target health\n\n");
+        for n in &report.facts.targets {
+            out.push_str(&format!("- {n}\n"));
+        }
+    }
+    let problems: Vec<_> = report
+        .results
+        .iter()
+        .filter(|f| matches!(f.status, Status::Warn | Status::Fail | Status::Error))
+        .collect();
+    if !problems.is_empty() {
+        out.push_str("\n### Details\n");
+    }
+    for f in problems {
+        out.push_str(&format!(
+            "\n**{} `{}`** — {}\n\n{}\n\n",
+            f.status.as_str().to_uppercase(),
+            f.id,
+            f.title,
+            f.message
+        ));
+        for e in &f.evidence {
+            out.push_str(&format!("- {e}\n"));
+        }
+        if let Some(fix) = &f.remediation {
+            out.push_str(&format!("\nFix: {fix}\n"));
+        }
+        out.push_str(&format!("\nReference: {}\n", f.reference));
+    }
+    out
 }
 
 /// The stable machine-readable form: the serialized report.
@@ -68,6 +253,10 @@ pub fn table(report: &Report, color: bool) -> String {
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_width(120)
         .set_header(vec!["status", "requirement", "result"]);
+    if color {
+        // The caller decided (terminal, NO_COLOR); comfy-table must not second-guess it.
+        table.enforce_styling();
+    }
     for f in &report.results {
         table.add_row(vec![
             status_cell(f.status, color),

@@ -128,6 +128,21 @@ pub struct Stats {
     pub wall_ms: u64,
 }
 
+/// What a support ticket needs to know about the deployment
+/// (TROUBLESHOOTING.md §11), as found by discovery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Facts {
+    pub kubernetes_version: Option<String>,
+    pub postgres: Option<String>,
+    pub redis: Option<String>,
+    /// Node types with their modelled allocatable capacity.
+    pub nodes: Vec<String>,
+    pub clickhouse: String,
+    pub alb: Option<String>,
+    /// Each ALB target's health, with reason.
+    pub targets: Vec<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub schema_version: u32,
@@ -135,6 +150,7 @@ pub struct Report {
     pub target: TargetReport,
     pub summary: Summary,
     pub results: Vec<Finding>,
+    pub facts: Facts,
     pub stats: Stats,
 }
 

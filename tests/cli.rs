@@ -308,3 +308,55 @@ fn help_and_version() {
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains("--endpoint-url"));
 }
+
+#[test]
+fn several_outputs_in_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
+    let (xml, md, js) = (p("r.xml"), p("r.md"), p("r.json"));
+    let o = run_tool(&[
+        "check",
+        "--snapshot",
+        "examples/broken-deployment.json",
+        "--report",
+        &format!("junit={xml}"),
+        "--report",
+        &format!("markdown={md}"),
+        "--report",
+        &format!("json={js}"),
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        stdout(&o).contains("6 fail"),
+        "the table still goes to stdout"
+    );
+    assert!(std::fs::read_to_string(&xml)
+        .unwrap()
+        .contains("failures=\"6\""));
+    assert!(std::fs::read_to_string(&md)
+        .unwrap()
+        .starts_with("## LangSmith Self-Hosted preflight"));
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&js).unwrap()).unwrap();
+    assert_eq!(r["summary"]["fail"], 6);
+    assert!(
+        stderr(&o).is_empty(),
+        "no progress output when stderr is not a terminal"
+    );
+
+    let o = run_tool(&["check", "--snapshot", REF, "--report", "yaml=x"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(one_line(&o).contains("unknown format \"yaml\""));
+}
+
+#[test]
+fn completions_and_man_page() {
+    let o = run_tool(&["completions", "bash"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("--endpoint-url"));
+    let o = run_tool(&["man"]);
+    assert_eq!(o.status.code(), Some(0));
+    let man = stdout(&o);
+    assert!(man.starts_with(".ie") || man.contains(".TH"), "{man}");
+    assert!(man.contains("langsmith\\-preflight"));
+}

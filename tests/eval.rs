@@ -18,7 +18,7 @@ fn base() -> Value {
 fn run_with(v: &Value, stage: Stage, baseline: Baseline) -> Vec<Finding> {
     let inv: Inventory = serde_json::from_value(v.clone()).expect("fixture is an inventory");
     let reqs: Vec<_> = registry::all().iter().collect();
-    let (findings, _) = evaluate(
+    let (findings, _, _) = evaluate(
         &inv,
         Settings { stage, baseline },
         evaluation_time(&inv),

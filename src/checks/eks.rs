@@ -8,7 +8,7 @@ use crate::evaluate::{Ctx, Node, Outcome, Verdict};
 use crate::report::{Baseline, Status};
 
 /// Evidence lines grouping identical nodes: `3 × m5.4xlarge (i-1, i-2, i-3): …`.
-fn node_lines(nodes: &[Node]) -> Vec<String> {
+pub(crate) fn node_lines(nodes: &[Node]) -> Vec<String> {
     let mut groups: BTreeMap<(String, bool, bool), Vec<&Node>> = BTreeMap::new();
     for n in nodes {
         groups
