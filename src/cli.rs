@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 
 use crate::collect::{self, CallRecorder, Clients, CollectError};
 use crate::evaluate::{self, Settings};
@@ -16,7 +16,7 @@ use crate::names::parse_domain;
 use crate::registry::{self, Need, Requirement};
 use crate::render::{self, Format};
 use crate::report::{exit, Baseline, Stage, Stats};
-use crate::snapshot;
+use crate::{config, snapshot};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -80,12 +80,15 @@ pub struct TargetArgs {
     /// The ElastiCache replication group or cache cluster id (default: discovered).
     #[arg(long, value_name = "ID")]
     pub redis: Option<String>,
-    /// Evaluate only what exists before `helm install` (preflight), or everything (installed).
-    #[arg(long, value_enum, default_value_t = StageArg::Installed)]
-    pub stage: StageArg,
-    /// Sizing baseline: production (3 ClickHouse replicas) or dev.
-    #[arg(long, value_enum, default_value_t = BaselineArg::Production)]
-    pub baseline: BaselineArg,
+    /// Evaluate only what exists before `helm install` (preflight), or everything (installed, the default).
+    #[arg(long, value_enum)]
+    pub stage: Option<Stage>,
+    /// Sizing baseline: production (3 ClickHouse replicas, the default) or dev.
+    #[arg(long, value_enum)]
+    pub baseline: Option<Baseline>,
+    /// Configuration file (default: ./preflight.toml when present). Flags override it.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Check only these requirement ids (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "ID,…")]
     pub only: Vec<String>,
@@ -130,18 +133,6 @@ pub struct CollectArgs {
     /// Where to write the snapshot.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum StageArg {
-    Preflight,
-    Installed,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum BaselineArg {
-    Production,
-    Dev,
 }
 
 /// A failure with its exit code; printed as one line.
@@ -277,17 +268,41 @@ pub fn needs_of(reqs: &[&Requirement], stage: Stage) -> BTreeSet<Need> {
     needs
 }
 
-fn settings(t: &TargetArgs) -> Settings {
-    Settings {
-        stage: match t.stage {
-            StageArg::Preflight => Stage::Preflight,
-            StageArg::Installed => Stage::Installed,
+/// Flags over the configuration file: the effective target options and settings.
+fn effective(t: &TargetArgs) -> Result<(TargetArgs, Settings), Exit> {
+    let cfg = config::load(t.config.as_deref()).map_err(|e| usage(e.to_string()))?;
+    let or = |flag: &Option<String>, file: &Option<String>| flag.clone().or_else(|| file.clone());
+    let merged = TargetArgs {
+        cluster: or(&t.cluster, &cfg.cluster),
+        domain: or(&t.domain, &cfg.domain),
+        region: or(&t.region, &cfg.region),
+        profile: or(&t.profile, &cfg.profile),
+        endpoint_url: or(&t.endpoint_url, &cfg.endpoint_url),
+        vpc: or(&t.vpc, &cfg.vpc),
+        alb: or(&t.alb, &cfg.alb),
+        postgres: or(&t.postgres, &cfg.postgres),
+        redis: or(&t.redis, &cfg.redis),
+        stage: t.stage.or(cfg.stage),
+        baseline: t.baseline.or(cfg.baseline),
+        config: t.config.clone(),
+        only: if t.only.is_empty() {
+            cfg.only.clone()
+        } else {
+            t.only.clone()
         },
-        baseline: match t.baseline {
-            BaselineArg::Production => Baseline::Production,
-            BaselineArg::Dev => Baseline::Dev,
+        skip: if t.skip.is_empty() {
+            cfg.skip.clone()
+        } else {
+            t.skip.clone()
         },
-    }
+    };
+    let settings = Settings {
+        stage: merged.stage.unwrap_or_default(),
+        baseline: merged.baseline.unwrap_or_default(),
+        thresholds: cfg.thresholds,
+        waivers: cfg.waivers,
+    };
+    Ok((merged, settings))
 }
 
 fn target_spec(t: &TargetArgs) -> Result<TargetSpec, Exit> {
@@ -410,17 +425,17 @@ fn progress(rec: &CallRecorder, region: &str) -> Option<tokio::task::JoinHandle<
 
 fn check(args: CheckArgs) -> Result<u8, Exit> {
     let started = Instant::now();
-    let reqs = select(&args.target.only, &args.target.skip)?;
-    let settings = settings(&args.target);
+    let (t, settings) = effective(&args.target)?;
+    let reqs = select(&t.only, &t.skip)?;
     let (inv, stats, source) = match &args.snapshot {
         Some(path) => {
             let inv = snapshot::read(path).map_err(|e| usage(e.to_string()))?;
             (inv, None, path.display().to_string())
         }
         None => {
-            let target = target_spec(&args.target)?;
+            let target = target_spec(&t)?;
             let needs = needs_of(&reqs, settings.stage);
-            let (inv, rec) = collect_live(&args.target, &target, &needs)?;
+            let (inv, rec) = collect_live(&t, &target, &needs)?;
             (inv, Some(rec), "live".to_string())
         }
     };
@@ -431,7 +446,7 @@ fn check(args: CheckArgs) -> Result<u8, Exit> {
         retries: stats.as_ref().map(|r| r.retries()).unwrap_or(0),
         wall_ms: started.elapsed().as_millis() as u64,
     };
-    let report = evaluate::report(&inv, settings, &reqs, &source, stats);
+    let report = evaluate::report(&inv, &settings, &reqs, &source, stats);
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let text = render::render(&report, args.format, color);
@@ -443,11 +458,11 @@ fn check(args: CheckArgs) -> Result<u8, Exit> {
 }
 
 fn collect_cmd(args: CollectArgs) -> Result<u8, Exit> {
-    let reqs = select(&args.target.only, &args.target.skip)?;
-    let settings = settings(&args.target);
-    let target = target_spec(&args.target)?;
+    let (t, settings) = effective(&args.target)?;
+    let reqs = select(&t.only, &t.skip)?;
+    let target = target_spec(&t)?;
     let needs = needs_of(&reqs, settings.stage);
-    let (inv, rec) = collect_live(&args.target, &target, &needs)?;
+    let (inv, rec) = collect_live(&t, &target, &needs)?;
     write_out(Some(&args.out), &snapshot::to_json(&inv))?;
     eprintln!(
         "langsmith-preflight: wrote {} ({} AWS calls)",

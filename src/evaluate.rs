@@ -19,10 +19,23 @@ use crate::report::{
 /// Tag the AWS Load Balancer Controller puts on the resources it creates.
 pub const LBC_CLUSTER_TAG: &str = "elbv2.k8s.aws/cluster";
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Default)]
 pub struct Settings {
     pub stage: Stage,
     pub baseline: Baseline,
+    /// Threshold overrides from the configuration: id → key → value.
+    pub thresholds: BTreeMap<String, BTreeMap<String, f64>>,
+    /// Waivers from the configuration.
+    pub waivers: Vec<Waiver>,
+}
+
+/// An accepted deviation: the requirement is reported as `waived` until it expires.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Waiver {
+    pub id: String,
+    pub reason: String,
+    /// `YYYY-MM-DD`; the waiver applies through that day (UTC).
+    pub expires: time::Date,
 }
 
 /// A requirement's verdict when it could be evaluated.
@@ -85,13 +98,23 @@ pub fn need<'a, T>(f: &'a Fetched<T>, what: &str) -> Result<&'a T, Problem> {
 /// Everything a check may look at.
 pub struct Ctx<'a> {
     pub inv: &'a Inventory,
-    pub settings: Settings,
+    pub settings: &'a Settings,
     pub now: OffsetDateTime,
     pub spec: &'a Spec,
     pub r: &'a Resolved<'a>,
 }
 
 impl Ctx<'_> {
+    /// A threshold: the configuration's override, else `checks/<id>.toml`'s.
+    pub fn num(&self, key: &str) -> f64 {
+        self.settings
+            .thresholds
+            .get(&self.spec.id)
+            .and_then(|t| t.get(key))
+            .copied()
+            .unwrap_or_else(|| self.spec.num(key))
+    }
+
     pub fn domain(&self) -> &str {
         &self.inv.target.domain
     }
@@ -832,6 +855,7 @@ fn finding(spec: &Spec, status: Status, message: String) -> Finding {
         resources: Vec::new(),
         remediation: None,
         reference: spec.reference.clone(),
+        waiver: None,
     }
 }
 
@@ -886,7 +910,7 @@ pub fn problem_finding(spec: &Spec, p: Problem) -> Finding {
 pub fn evaluate_one(
     req: &Requirement,
     inv: &Inventory,
-    settings: Settings,
+    settings: &Settings,
     now: OffsetDateTime,
     r: &Resolved,
 ) -> Finding {
@@ -931,7 +955,7 @@ pub fn evaluation_time(inv: &Inventory) -> OffsetDateTime {
 /// Evaluates `reqs` against the inventory. Pure: same input, same output.
 pub fn evaluate(
     inv: &Inventory,
-    settings: Settings,
+    settings: &Settings,
     now: OffsetDateTime,
     reqs: &[&Requirement],
 ) -> (Vec<Finding>, TargetReport, Facts) {
@@ -939,6 +963,7 @@ pub fn evaluate(
     let findings = reqs
         .iter()
         .map(|req| evaluate_one(req, inv, settings, now, &r))
+        .map(|f| apply_waiver(f, &settings.waivers, now))
         .collect();
     let target = TargetReport {
         account: inv.account.clone(),
@@ -959,10 +984,35 @@ pub fn evaluate(
     (findings, target, facts(inv, &r))
 }
 
+/// A waiver turns a non-passing finding into `waived`, keeping its real
+/// status; an expired one no longer applies and says so.
+fn apply_waiver(mut f: Finding, waivers: &[Waiver], now: OffsetDateTime) -> Finding {
+    let Some(w) = waivers.iter().find(|w| w.id == f.id) else {
+        return f;
+    };
+    if now.date() > w.expires {
+        f.message = format!(
+            "{} (waiver expired on {}: {})",
+            f.message, w.expires, w.reason
+        );
+        return f;
+    }
+    if matches!(f.status, Status::Pass | Status::Skip) {
+        return f;
+    }
+    f.waiver = Some(crate::report::WaiverNote {
+        reason: w.reason.clone(),
+        expires: w.expires.to_string(),
+        status: f.status,
+    });
+    f.status = Status::Waived;
+    f
+}
+
 /// The whole report for an inventory, evaluated as of its collection time.
 pub fn report(
     inv: &Inventory,
-    settings: Settings,
+    settings: &Settings,
     reqs: &[&Requirement],
     source: &str,
     stats: Stats,

@@ -13,6 +13,7 @@ pub mod alloc;
 pub mod checks;
 pub mod cli;
 pub mod collect;
+pub mod config;
 pub mod evaluate;
 pub mod model;
 pub mod names;

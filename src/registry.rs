@@ -44,6 +44,9 @@ pub struct Spec {
     pub remediation: String,
     #[serde(default)]
     pub thresholds: toml::Table,
+    /// Thresholds a configuration may raise (never lower).
+    #[serde(default)]
+    pub configurable: Vec<String>,
 }
 
 impl Spec {

@@ -100,6 +100,10 @@ pub fn junit(report: &Report) -> String {
                 "      <error message=\"{msg}\" type=\"error\">{body}</error>\n"
             )),
             Status::Skip => out.push_str(&format!("      <skipped message=\"{msg}\"/>\n")),
+            Status::Waived => out.push_str(&format!(
+                "      <skipped message=\"{}\"/>\n",
+                xml_escape(&waived_text(f))
+            )),
             Status::Warn => out.push_str(&format!("      <system-out>WARN: {body}</system-out>\n")),
             Status::Pass => out.push_str(&format!("      <system-out>{body}</system-out>\n")),
         }
@@ -107,6 +111,19 @@ pub fn junit(report: &Report) -> String {
     }
     out.push_str("  </testsuite>\n</testsuites>\n");
     out
+}
+
+fn waived_text(f: &crate::report::Finding) -> String {
+    match &f.waiver {
+        Some(w) => format!(
+            "waived until {} ({}); really {}: {}",
+            w.expires,
+            w.reason,
+            w.status.as_str(),
+            f.message
+        ),
+        None => f.message.clone(),
+    }
 }
 
 fn md_cell(s: &str) -> String {
@@ -161,7 +178,7 @@ pub fn markdown(report: &Report) -> String {
             "| {} | `{}` | {} |\n",
             f.status.as_str().to_uppercase(),
             f.id,
-            md_cell(&f.message)
+            md_cell(&waived_text(f))
         ));
     }
     if !report.facts.nodes.is_empty() {
@@ -220,6 +237,7 @@ fn status_cell(s: Status, color: bool) -> Cell {
         Status::Fail => Color::Red,
         Status::Skip => Color::DarkGrey,
         Status::Error => Color::Magenta,
+        Status::Waived => Color::Cyan,
     })
 }
 
@@ -261,7 +279,7 @@ pub fn table(report: &Report, color: bool) -> String {
         table.add_row(vec![
             status_cell(f.status, color),
             Cell::new(&f.id),
-            Cell::new(&f.message),
+            Cell::new(waived_text(f)),
         ]);
     }
     out.push_str(&table.to_string());
@@ -293,12 +311,13 @@ pub fn table(report: &Report, color: bool) -> String {
     }
     let s = &report.summary;
     out.push_str(&format!(
-        "\n{} pass, {} warn, {} fail, {} skip, {} error — {} of {} requirements checked; {} AWS calls ({} retries) in {} ms\n",
+        "\n{} pass, {} warn, {} fail, {} skip, {} error{} — {} of {} requirements checked; {} AWS calls ({} retries) in {} ms\n",
         s.pass,
         s.warn,
         s.fail,
         s.skip,
         s.error,
+        if s.waived > 0 { format!(", {} waived", s.waived) } else { String::new() },
         report.results.len() - s.skip,
         report.results.len(),
         report.stats.api_calls,

@@ -13,6 +13,8 @@ pub enum Status {
     Fail,
     Skip,
     Error,
+    /// Not passing, but covered by an unexpired waiver.
+    Waived,
 }
 
 impl Status {
@@ -23,15 +25,37 @@ impl Status {
             Status::Fail => "fail",
             Status::Skip => "skip",
             Status::Error => "error",
+            Status::Waived => "waived",
         }
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    Default,
+    clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Stage {
     Preflight,
+    #[default]
     Installed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WaiverNote {
+    pub reason: String,
+    pub expires: String,
+    /// The status the requirement really has.
+    pub status: Status,
 }
 
 impl Stage {
@@ -43,9 +67,10 @@ impl Stage {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Baseline {
+    #[default]
     Production,
     Dev,
 }
@@ -72,6 +97,9 @@ pub struct Finding {
     /// How to fix it; absent on pass and skip.
     pub remediation: Option<String>,
     pub reference: String,
+    /// Present when a waiver applies: its reason, expiry and the real status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<WaiverNote>,
 }
 
 /// What was checked: the user's target plus what discovery found.
@@ -101,6 +129,7 @@ pub struct Summary {
     pub fail: usize,
     pub skip: usize,
     pub error: usize,
+    pub waived: usize,
 }
 
 impl Summary {
@@ -113,6 +142,7 @@ impl Summary {
                 Status::Fail => s.fail += 1,
                 Status::Skip => s.skip += 1,
                 Status::Error => s.error += 1,
+                Status::Waived => s.waived += 1,
             }
         }
         s

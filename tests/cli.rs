@@ -360,3 +360,134 @@ fn completions_and_man_page() {
     assert!(man.starts_with(".ie") || man.contains(".TH"), "{man}");
     assert!(man.contains("langsmith\\-preflight"));
 }
+
+fn in_dir_with_config(config: &str, args: &[&str]) -> std::process::Output {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("preflight.toml"), config).unwrap();
+    let mut full: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    for a in full.iter_mut() {
+        if a.starts_with("examples/") {
+            *a = format!("{}/{a}", env!("CARGO_MANIFEST_DIR"));
+        }
+    }
+    let refs: Vec<&str> = full.iter().map(String::as_str).collect();
+    support::tool_command(&refs)
+        .current_dir(dir.path())
+        .output()
+        .unwrap()
+}
+
+fn json_of(o: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(o)))
+}
+
+#[test]
+fn waivers_keep_the_real_status_and_expire() {
+    let waiver = |expires: &str| {
+        format!("[[waiver]]\nid = \"ingress.https\"\nreason = \"TLS policy change scheduled (OPS-42)\"\nexpires = \"{expires}\"\n")
+    };
+    let args = [
+        "check",
+        "--snapshot",
+        "examples/broken-deployment.json",
+        "--only",
+        "ingress.https",
+        "--format",
+        "json",
+    ];
+    let o = in_dir_with_config(&waiver("2027-03-31"), &args);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "a waived failure does not fail the run"
+    );
+    let r = json_of(&o);
+    assert_eq!(r["results"][0]["status"], "waived");
+    assert_eq!(r["results"][0]["waiver"]["status"], "fail");
+    assert_eq!(r["results"][0]["waiver"]["expires"], "2027-03-31");
+    assert_eq!(r["summary"]["waived"], 1);
+
+    // Expired before the snapshot was collected (2026-11-22): no longer applies, and says so.
+    let o = in_dir_with_config(&waiver("2026-11-01"), &args);
+    assert_eq!(o.status.code(), Some(3));
+    let r = json_of(&o);
+    assert_eq!(r["results"][0]["status"], "fail");
+    assert!(r["results"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("waiver expired on 2026-11-01"));
+}
+
+#[test]
+fn configuration_is_overridden_by_flags_and_can_tighten_thresholds() {
+    let cfg = "stage = \"preflight\"\n[thresholds.\"eks.capacity\"]\nmin_vcpu = 64\n";
+    let o = in_dir_with_config(
+        cfg,
+        &[
+            "check",
+            "--snapshot",
+            "examples/reference-deployment.json",
+            "--format",
+            "json",
+        ],
+    );
+    let r = json_of(&o);
+    assert_eq!(r["target"]["stage"], "preflight");
+    assert_eq!(support::result(&r, "ingress.alb")["status"], "skip");
+    assert_eq!(
+        support::result(&r, "eks.capacity")["status"],
+        "fail",
+        "47.67 vCPU < 64"
+    );
+    assert_eq!(o.status.code(), Some(3));
+
+    let o = in_dir_with_config(
+        cfg,
+        &[
+            "check",
+            "--snapshot",
+            "examples/reference-deployment.json",
+            "--format",
+            "json",
+            "--stage",
+            "installed",
+        ],
+    );
+    let r = json_of(&o);
+    assert_eq!(r["target"]["stage"], "installed");
+    assert_eq!(support::result(&r, "ingress.alb")["status"], "pass");
+}
+
+#[test]
+fn bad_configuration_names_file_line_and_column() {
+    let o = in_dir_with_config(
+        "cluster = \"x\"\n\n[thresholds.\"eks.capacity\"]\nmin_vcpu = 8\n",
+        &["check", "--snapshot", "examples/reference-deployment.json"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let e = one_line(&o);
+    assert!(
+        e.contains("preflight.toml:4:12: eks.capacity.min_vcpu = 8 is below"),
+        "{e}"
+    );
+
+    let o = in_dir_with_config("domain = \"x\"\nbaselin = \"dev\"\n", &["list"]);
+    assert_eq!(o.status.code(), Some(0), "list reads no configuration");
+
+    let o = in_dir_with_config(
+        "domain = \"x\"\nbaselin = \"dev\"\n",
+        &["check", "--snapshot", "examples/reference-deployment.json"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(one_line(&o).contains("preflight.toml:2:1: unknown field `baselin`"));
+
+    let o = run_tool(&[
+        "check",
+        "--snapshot",
+        REF,
+        "--config",
+        "/nonexistent/preflight.toml",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(one_line(&o).contains("cannot read /nonexistent/preflight.toml"));
+}

@@ -20,7 +20,11 @@ fn run_with(v: &Value, stage: Stage, baseline: Baseline) -> Vec<Finding> {
     let reqs: Vec<_> = registry::all().iter().collect();
     let (findings, _, _) = evaluate(
         &inv,
-        Settings { stage, baseline },
+        &Settings {
+            stage,
+            baseline,
+            ..Default::default()
+        },
         evaluation_time(&inv),
         &reqs,
     );

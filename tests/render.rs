@@ -14,8 +14,9 @@ fn example(name: &str) -> Report {
     let settings = Settings {
         stage: Stage::Installed,
         baseline: Baseline::Production,
+        ..Default::default()
     };
-    report(&inv, settings, &reqs, name, Stats::default())
+    report(&inv, &settings, &reqs, name, Stats::default())
 }
 
 #[test]

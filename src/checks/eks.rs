@@ -54,8 +54,8 @@ fn evidence_for(nodes: &crate::evaluate::Nodes) -> Vec<String> {
 /// `eks.capacity`: total allocatable ≥ 16 vCPU and 64 GiB.
 pub fn capacity(ctx: &Ctx) -> Outcome {
     let nodes = resolved(&ctx.r.nodes)?;
-    let want_m = (ctx.spec.num("min_vcpu") * 1000.0) as u64;
-    let want_mib = (ctx.spec.num("min_memory_gib") * 1024.0) as u64;
+    let want_m = (ctx.num("min_vcpu") * 1000.0) as u64;
+    let want_mib = (ctx.num("min_memory_gib") * 1024.0) as u64;
     let cpu: u64 = nodes.nodes.iter().map(|n| n.alloc.millicores).sum();
     let mem: u64 = nodes.nodes.iter().map(|n| n.alloc.memory_mib).sum();
     let nominal_cpu: u64 = nodes.nodes.iter().map(|n| u64::from(n.info.vcpus)).sum();
@@ -94,14 +94,13 @@ pub fn capacity(ctx: &Ctx) -> Outcome {
 /// ClickHouse replica (8 vCPU / 32 GiB allocatable).
 pub fn clickhouse_node(ctx: &Ctx) -> Outcome {
     let nodes = resolved(&ctx.r.nodes)?;
-    let s = ctx.spec;
     let fits = |n: &&Node, vcpu: f64, gib: f64| {
         n.alloc.millicores >= (vcpu * 1000.0) as u64 && n.alloc.memory_mib >= (gib * 1024.0) as u64
     };
-    let (vcpu, gib) = (s.num("vcpu"), s.num("memory_gib"));
+    let (vcpu, gib) = (ctx.num("vcpu"), ctx.num("memory_gib"));
     let replicas = match ctx.settings.baseline {
-        Baseline::Production => s.num("replicas_production") as usize,
-        Baseline::Dev => s.num("replicas_dev") as usize,
+        Baseline::Production => ctx.num("replicas_production") as usize,
+        Baseline::Dev => ctx.num("replicas_dev") as usize,
     };
     let fitting: Vec<&Node> = nodes.nodes.iter().filter(|n| fits(n, vcpu, gib)).collect();
     let largest = nodes
@@ -136,15 +135,15 @@ pub fn clickhouse_node(ctx: &Ctx) -> Outcome {
         let dev_fit = nodes
             .nodes
             .iter()
-            .filter(|n| fits(n, s.num("dev_vcpu"), s.num("dev_memory_gib")))
+            .filter(|n| fits(n, ctx.num("dev_vcpu"), ctx.num("dev_memory_gib")))
             .count();
         if ctx.settings.baseline == Baseline::Dev && dev_fit > 0 {
             Verdict::new(
                 Status::Warn,
                 format!(
                     "no node can host an {vcpu} vCPU / {gib} GiB ClickHouse pod ({largest_txt}); {dev_fit} node(s) fit the dev-only sizing of {} vCPU / {} GiB, which is not for production",
-                    s.num("dev_vcpu"),
-                    s.num("dev_memory_gib")
+                    ctx.num("dev_vcpu"),
+                    ctx.num("dev_memory_gib")
                 ),
             )
         } else {

@@ -12,7 +12,7 @@ pub fn alb(ctx: &Ctx) -> Outcome {
     let a = resolved(&ctx.r.alb)?;
     let net = resolved(&ctx.r.network)?;
     let lb = a.lb;
-    let min_azs = ctx.spec.num("min_azs") as usize;
+    let min_azs = ctx.num("min_azs") as usize;
     let mut evidence = vec![
         format!("{} ({}), {}", lb.name, lb.arn, a.chosen_by),
         format!(

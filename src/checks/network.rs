@@ -120,8 +120,8 @@ fn azs(subnets: &[&SubnetInfo]) -> BTreeSet<String> {
 /// `network.public-subnets`: ≥2 public subnets in ≥2 AZs, tagged for ALB discovery.
 pub fn public_subnets(ctx: &Ctx) -> Outcome {
     let net = resolved(&ctx.r.network)?;
-    let min_subnets = ctx.spec.num("min_subnets") as usize;
-    let min_azs = ctx.spec.num("min_azs") as usize;
+    let min_subnets = ctx.num("min_subnets") as usize;
+    let min_azs = ctx.num("min_azs") as usize;
     let public: Vec<&SubnetInfo> = net.subnets.values().filter(|s| s.public()).collect();
     let tagged: Vec<&SubnetInfo> = public
         .iter()
@@ -182,8 +182,8 @@ pub fn public_subnets(ctx: &Ctx) -> Outcome {
 /// `network.private-subnets`: ≥2 private subnets in ≥2 AZs; warn without egress.
 pub fn private_subnets(ctx: &Ctx) -> Outcome {
     let net = resolved(&ctx.r.network)?;
-    let min_subnets = ctx.spec.num("min_subnets") as usize;
-    let min_azs = ctx.spec.num("min_azs") as usize;
+    let min_subnets = ctx.num("min_subnets") as usize;
+    let min_azs = ctx.num("min_azs") as usize;
     let private: Vec<&SubnetInfo> = net.subnets.values().filter(|s| !s.public()).collect();
     let no_egress: Vec<&str> = private
         .iter()

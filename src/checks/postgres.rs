@@ -25,7 +25,7 @@ const TRANSIENT: &[&str] = &[
 /// `postgres.version`: RDS or Aurora PostgreSQL, available, major ≥ 14.
 pub fn version(ctx: &Ctx) -> Outcome {
     let pg = resolved(&ctx.r.postgres)?;
-    let min = ctx.spec.num("min_major") as u32;
+    let min = ctx.num("min_major") as u32;
     let evidence = vec![format!(
         "{} {}: engine {} {}, status {}, port {}",
         pg.kind, pg.id, pg.engine, pg.version, pg.status, pg.port

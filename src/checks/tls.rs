@@ -145,7 +145,7 @@ pub fn certificate(ctx: &Ctx) -> Outcome {
     let c = chosen_certificate(ctx.inv, ctx.r, ctx.settings.stage, ctx.now)
         .expect("a covering certificate exists");
     let resources = vec![c.arn.clone()];
-    let warn_days = ctx.spec.num("warn_days_before_expiry") as i64;
+    let warn_days = ctx.num("warn_days_before_expiry") as i64;
     let v = match (c.status.as_str(), not_after(c)) {
         ("ISSUED", Some(t)) if t <= ctx.now => Verdict::new(
             Status::Fail,
