@@ -15,8 +15,8 @@ use crate::model::{Inventory, TargetSpec};
 use crate::names::parse_domain;
 use crate::registry::{self, Need, Requirement};
 use crate::render::{self, Format};
-use crate::report::{exit, Baseline, Stage, Stats};
-use crate::{config, snapshot};
+use crate::report::{exit, Baseline, Stage, Stats, Status};
+use crate::{config, snapshot, tfoutputs};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -89,6 +89,9 @@ pub struct TargetArgs {
     /// Configuration file (default: ./preflight.toml when present). Flags override it.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Target options from `terraform output -json` of the LangChain module (FILE, or - for stdin).
+    #[arg(long, value_name = "FILE|-")]
+    pub terraform_outputs: Option<PathBuf>,
     /// Check only these requirement ids (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "ID,…")]
     pub only: Vec<String>,
@@ -110,10 +113,48 @@ pub struct CheckArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// After `helm install`: poll until the installed-stage requirements pass
+    /// (ALB, listeners, targets) or DURATION runs out, e.g. 10m; then report.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, conflicts_with = "snapshot")]
+    pub wait: Option<Duration>,
+    /// Time between polls with --wait.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "15s")]
+    pub wait_interval: Duration,
     /// Also write the report in another format to a file; repeatable,
     /// e.g. --report json=preflight.json --report junit=preflight.xml.
     #[arg(long, value_name = "FORMAT=FILE", value_parser = parse_report)]
     pub report: Vec<(Format, PathBuf)>,
+}
+
+/// `90s`, `10m`, `1h30m`, `500ms`.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let bad = || format!("{s:?} is not a duration such as 90s, 10m or 1h30m");
+    let mut total = Duration::ZERO;
+    let mut rest = s.trim();
+    if rest.is_empty() {
+        return Err(bad());
+    }
+    while !rest.is_empty() {
+        let digits = rest.chars().take_while(|c| c.is_ascii_digit()).count();
+        if digits == 0 {
+            return Err(bad());
+        }
+        let n: u64 = rest[..digits].parse().map_err(|_| bad())?;
+        rest = &rest[digits..];
+        let unit: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .collect();
+        rest = &rest[unit.len()..];
+        total += match unit.as_str() {
+            "ms" => Duration::from_millis(n),
+            "s" => Duration::from_secs(n),
+            "m" => Duration::from_secs(n * 60),
+            "h" => Duration::from_secs(n * 3600),
+            _ => return Err(bad()),
+        };
+    }
+    Ok(total)
 }
 
 fn parse_report(s: &str) -> Result<(Format, PathBuf), String> {
@@ -271,20 +312,29 @@ pub fn needs_of(reqs: &[&Requirement], stage: Stage) -> BTreeSet<Need> {
 /// Flags over the configuration file: the effective target options and settings.
 fn effective(t: &TargetArgs) -> Result<(TargetArgs, Settings), Exit> {
     let cfg = config::load(t.config.as_deref()).map_err(|e| usage(e.to_string()))?;
+    let tf = match &t.terraform_outputs {
+        Some(p) => tfoutputs::read(p).map_err(|e| usage(e.to_string()))?,
+        None => Default::default(),
+    };
     let or = |flag: &Option<String>, file: &Option<String>| flag.clone().or_else(|| file.clone());
+    // Precedence: flags, then terraform outputs, then the configuration file.
+    let or3 = |flag: &Option<String>, tf: &Option<String>, file: &Option<String>| {
+        flag.clone().or_else(|| tf.clone()).or_else(|| file.clone())
+    };
     let merged = TargetArgs {
-        cluster: or(&t.cluster, &cfg.cluster),
-        domain: or(&t.domain, &cfg.domain),
-        region: or(&t.region, &cfg.region),
+        cluster: or3(&t.cluster, &tf.cluster, &cfg.cluster),
+        domain: or3(&t.domain, &tf.domain, &cfg.domain),
+        region: or3(&t.region, &tf.region, &cfg.region),
         profile: or(&t.profile, &cfg.profile),
         endpoint_url: or(&t.endpoint_url, &cfg.endpoint_url),
-        vpc: or(&t.vpc, &cfg.vpc),
-        alb: or(&t.alb, &cfg.alb),
+        vpc: or3(&t.vpc, &tf.vpc, &cfg.vpc),
+        alb: or3(&t.alb, &tf.alb, &cfg.alb),
         postgres: or(&t.postgres, &cfg.postgres),
         redis: or(&t.redis, &cfg.redis),
         stage: t.stage.or(cfg.stage),
         baseline: t.baseline.or(cfg.baseline),
         config: t.config.clone(),
+        terraform_outputs: t.terraform_outputs.clone(),
         only: if t.only.is_empty() {
             cfg.only.clone()
         } else {
@@ -427,26 +477,56 @@ fn check(args: CheckArgs) -> Result<u8, Exit> {
     let started = Instant::now();
     let (t, settings) = effective(&args.target)?;
     let reqs = select(&t.only, &t.skip)?;
-    let (inv, stats, source) = match &args.snapshot {
+    let report = match &args.snapshot {
         Some(path) => {
             let inv = snapshot::read(path).map_err(|e| usage(e.to_string()))?;
-            (inv, None, path.display().to_string())
+            let stats = Stats {
+                wall_ms: started.elapsed().as_millis() as u64,
+                ..Stats::default()
+            };
+            evaluate::report(&inv, &settings, &reqs, &path.display().to_string(), stats)
         }
         None => {
             let target = target_spec(&t)?;
             let needs = needs_of(&reqs, settings.stage);
-            let (inv, rec) = collect_live(&t, &target, &needs)?;
-            (inv, Some(rec), "live".to_string())
+            let deadline = args.wait.map(|w| started + w);
+            let (mut calls, mut retries) = (0, 0);
+            loop {
+                let (inv, rec) = collect_live(&t, &target, &needs)?;
+                calls += rec.api_calls();
+                retries += rec.retries();
+                // Evaluated as of the collection time, so that a snapshot re-evaluated
+                // later gives exactly the results of the live run it came from.
+                let stats = Stats {
+                    api_calls: calls,
+                    retries,
+                    wall_ms: started.elapsed().as_millis() as u64,
+                };
+                let report = evaluate::report(&inv, &settings, &reqs, "live", stats);
+                let pending: Vec<&str> = report
+                    .results
+                    .iter()
+                    .filter(|f| f.stage == Stage::Installed)
+                    .filter(|f| !matches!(f.status, Status::Pass | Status::Skip | Status::Waived))
+                    .map(|f| f.id.as_str())
+                    .collect();
+                let Some(deadline) = deadline else {
+                    break report;
+                };
+                if pending.is_empty() || Instant::now() + args.wait_interval > deadline {
+                    break report;
+                }
+                if std::io::stderr().is_terminal() {
+                    eprintln!(
+                        "waiting for {} — next check in {}s",
+                        pending.join(", "),
+                        args.wait_interval.as_secs()
+                    );
+                }
+                std::thread::sleep(args.wait_interval);
+            }
         }
     };
-    // Evaluated as of the collection time, so that a snapshot re-evaluated
-    // later gives exactly the results of the live run it came from.
-    let stats = Stats {
-        api_calls: stats.as_ref().map(|r| r.api_calls()).unwrap_or(0),
-        retries: stats.as_ref().map(|r| r.retries()).unwrap_or(0),
-        wall_ms: started.elapsed().as_millis() as u64,
-    };
-    let report = evaluate::report(&inv, &settings, &reqs, &source, stats);
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let text = render::render(&report, args.format, color);

@@ -146,7 +146,8 @@ pub fn parse(text: &str, name: &str) -> Result<Config, ConfigError> {
             }
             let reference = req.spec.num(k);
             let v = *value.get_ref();
-            if !(v >= reference) {
+            // NaN is refused too.
+            if v.is_nan() || v < reference {
                 return Err(at(
                     value.span().start,
                     format!(

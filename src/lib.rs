@@ -22,6 +22,7 @@ pub mod registry;
 pub mod render;
 pub mod report;
 pub mod snapshot;
+pub mod tfoutputs;
 
 /// The current time as RFC 3339 (UTC).
 pub fn now_rfc3339() -> String {

@@ -28,6 +28,7 @@ async fn scenario(v: Variant, extra: &[&str]) -> Run {
     let conf = seed::sdk_config(&endpoint, REGION).await;
     let seeded = seed::seed(&conf, &v).await;
     let (report, code) = check(&endpoint, extra);
+    assert_offline_equals_live(&endpoint, extra, &report, code);
     Run {
         _moto: moto,
         seeded,
@@ -35,6 +36,47 @@ async fn scenario(v: Variant, extra: &[&str]) -> Run {
         code,
         endpoint,
     }
+}
+
+/// Every scenario: `collect` then `check --snapshot` gives exactly the live results.
+fn assert_offline_equals_live(endpoint: &str, extra: &[&str], live: &serde_json::Value, code: i32) {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snap.json");
+    let snap = snap.to_str().unwrap();
+    let mut args = vec![
+        "collect",
+        "--cluster",
+        CLUSTER,
+        "--domain",
+        DOMAIN,
+        "--region",
+        REGION,
+        "--endpoint-url",
+        endpoint,
+        "--out",
+        snap,
+    ];
+    args.extend_from_slice(extra);
+    let out = run_tool(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut args = vec!["check", "--snapshot", snap, "--format", "json"];
+    args.extend(
+        extra
+            .iter()
+            .filter(|a| **a != "--stage" && **a != "preflight" && **a != "installed"),
+    );
+    if extra.contains(&"preflight") {
+        args.extend(["--stage", "preflight"]);
+    }
+    let out = run_tool(&args);
+    let offline: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
+    assert_eq!(
+        offline["results"], live["results"],
+        "offline results differ from live"
+    );
+    assert_eq!(offline["facts"], live["facts"]);
+    assert_eq!(out.status.code(), Some(code));
 }
 
 fn check(endpoint: &str, extra: &[&str]) -> (serde_json::Value, i32) {
@@ -403,4 +445,137 @@ fn collect_snapshot(endpoint: &str) -> String {
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     std::fs::read_to_string(&snap).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wait_polls_until_targets_are_healthy() {
+    let v = Variant {
+        stop_targets: true,
+        ..Variant::default()
+    };
+    let run = scenario(v, &["--only", "ingress.targets-healthy"]).await;
+    expect(&run.report, &[("ingress.targets-healthy", "fail")]);
+
+    // Times out: the targets stay down, the report says so after about 2 s.
+    let started = std::time::Instant::now();
+    let (r, code) = check(
+        &run.endpoint,
+        &[
+            "--only",
+            "ingress.targets-healthy",
+            "--wait",
+            "2s",
+            "--wait-interval",
+            "500ms",
+        ],
+    );
+    assert_eq!(code, 3);
+    expect(&r, &[("ingress.targets-healthy", "fail")]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    assert!(
+        r["stats"]["api_calls"].as_u64().unwrap() > 8,
+        "several polls were made"
+    );
+
+    // Recovers: the instances start while the tool waits.
+    let ep = run.endpoint.clone();
+    let child = support::tool_command(&[
+        "check",
+        "--cluster",
+        CLUSTER,
+        "--domain",
+        DOMAIN,
+        "--region",
+        REGION,
+        "--endpoint-url",
+        &ep,
+        "--format",
+        "json",
+        "--only",
+        "ingress.targets-healthy",
+        "--wait",
+        "60s",
+        "--wait-interval",
+        "500ms",
+    ])
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let conf = seed::sdk_config(&ep, REGION).await;
+    aws_sdk_ec2::Client::new(&conf)
+        .start_instances()
+        .set_instance_ids(Some(run.seeded.instances.clone()))
+        .send()
+        .await
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    expect(&r, &[("ingress.targets-healthy", "pass")]);
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn terraform_outputs_set_the_target_and_secrets_never_leak() {
+    let run = scenario(Variant::default(), &[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let outputs = dir.path().join("outputs.json");
+    let secret = "Sup3r-S3cret-Pa55";
+    std::fs::write(
+        &outputs,
+        serde_json::json!({
+            "cluster_name": {"sensitive": false, "type": "string", "value": CLUSTER},
+            "vpc_id": {"sensitive": false, "type": "string", "value": run.seeded.vpc},
+            "alb_arn": {"sensitive": false, "type": "string", "value": run.seeded.alb_arn},
+            "langsmith_url": {"sensitive": false, "type": "string", "value": format!("https://{DOMAIN}")},
+            "region": {"sensitive": false, "type": "string", "value": REGION},
+            "postgres_connection_url": {"sensitive": true, "type": "string", "value": format!("postgresql://langsmith:{secret}@db:5432/langsmith")},
+            "redis_connection_url": {"sensitive": true, "type": "string", "value": format!("rediss://:{secret}@redis:6379")},
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let tf = outputs.to_str().unwrap();
+    let snap = dir.path().join("snap.json");
+    let out = run_tool(&[
+        "collect",
+        "--terraform-outputs",
+        tf,
+        "--endpoint-url",
+        &run.endpoint,
+        "--out",
+        snap.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let snapshot = std::fs::read_to_string(&snap).unwrap();
+    assert!(!snapshot.contains(secret));
+    assert!(snapshot.contains(&run.seeded.alb_arn));
+    for format in ["json", "table", "markdown", "junit"] {
+        let out = run_tool(&[
+            "check",
+            "--terraform-outputs",
+            tf,
+            "--endpoint-url",
+            &run.endpoint,
+            "--format",
+            format,
+        ]);
+        let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
+        assert!(!all.contains(secret), "{format} leaked a secret");
+        assert_eq!(out.status.code(), Some(4), "{format}: {}", stderr(&out));
+    }
+    let out = run_tool(&[
+        "check",
+        "--terraform-outputs",
+        tf,
+        "--endpoint-url",
+        &run.endpoint,
+        "--format",
+        "json",
+    ]);
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["target"]["alb"], run.seeded.alb_arn.as_str());
+    assert_eq!(r["target"]["domain"], DOMAIN);
+    expect(&r, REFERENCE);
 }
