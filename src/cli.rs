@@ -10,7 +10,7 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
 use crate::collect::{self, CallRecorder, Clients, CollectError};
-use crate::evaluate::{self, Settings};
+use crate::evaluate::{self, ClickhouseMode, Settings};
 use crate::model::{Inventory, TargetSpec};
 use crate::names::parse_domain;
 use crate::registry::{self, Need, Requirement};
@@ -80,6 +80,15 @@ pub struct TargetArgs {
     /// The ElastiCache replication group or cache cluster id (default: discovered).
     #[arg(long, value_name = "ID")]
     pub redis: Option<String>,
+    /// The blob-storage S3 bucket.
+    #[arg(long, value_name = "NAME")]
+    pub bucket: Option<String>,
+    /// Where ClickHouse runs: in-cluster (default) or external (node sizing and storage skipped).
+    #[arg(long, value_enum)]
+    pub clickhouse: Option<ClickhouseMode>,
+    /// Sources the ALB must admit on 443, for a deliberately restricted ALB (default: 0.0.0.0/0 when internet-facing).
+    #[arg(long, value_delimiter = ',', value_name = "CIDR,…")]
+    pub alb_allowed_cidrs: Vec<String>,
     /// Evaluate only what exists before `helm install` (preflight), or everything (installed, the default).
     #[arg(long, value_enum)]
     pub stage: Option<Stage>,
@@ -113,6 +122,9 @@ pub struct CheckArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Exit 3 on warnings too (`warn`), not only on failures (`fail`, the default).
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
     /// After `helm install`: poll until the installed-stage requirements pass
     /// (ALB, listeners, targets) or DURATION runs out, e.g. 10m; then report.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, conflicts_with = "snapshot")]
@@ -174,6 +186,13 @@ pub struct CollectArgs {
     /// Where to write the snapshot.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    Fail,
+    Warn,
 }
 
 /// A failure with its exit code; printed as one line.
@@ -310,7 +329,7 @@ pub fn needs_of(reqs: &[&Requirement], stage: Stage) -> BTreeSet<Need> {
 }
 
 /// Flags over the configuration file: the effective target options and settings.
-fn effective(t: &TargetArgs) -> Result<(TargetArgs, Settings), Exit> {
+fn effective(t: &TargetArgs) -> Result<(TargetArgs, Settings, Option<FailOn>), Exit> {
     let cfg = config::load(t.config.as_deref()).map_err(|e| usage(e.to_string()))?;
     let tf = match &t.terraform_outputs {
         Some(p) => tfoutputs::read(p).map_err(|e| usage(e.to_string()))?,
@@ -331,6 +350,13 @@ fn effective(t: &TargetArgs) -> Result<(TargetArgs, Settings), Exit> {
         alb: or3(&t.alb, &tf.alb, &cfg.alb),
         postgres: or(&t.postgres, &cfg.postgres),
         redis: or(&t.redis, &cfg.redis),
+        bucket: or3(&t.bucket, &tf.bucket, &cfg.bucket),
+        clickhouse: t.clickhouse.or(cfg.clickhouse),
+        alb_allowed_cidrs: if t.alb_allowed_cidrs.is_empty() {
+            cfg.alb_allowed_cidrs.clone().unwrap_or_default()
+        } else {
+            t.alb_allowed_cidrs.clone()
+        },
         stage: t.stage.or(cfg.stage),
         baseline: t.baseline.or(cfg.baseline),
         config: t.config.clone(),
@@ -351,8 +377,28 @@ fn effective(t: &TargetArgs) -> Result<(TargetArgs, Settings), Exit> {
         baseline: merged.baseline.unwrap_or_default(),
         thresholds: cfg.thresholds,
         waivers: cfg.waivers,
+        clickhouse: merged.clickhouse.unwrap_or_default(),
+        alb_allowed_cidrs: (!merged.alb_allowed_cidrs.is_empty())
+            .then(|| merged.alb_allowed_cidrs.clone()),
     };
-    Ok((merged, settings))
+    for c in settings.alb_allowed_cidrs.iter().flatten() {
+        c.parse::<crate::net::Cidr4>().map_err(|_| {
+            usage(format!(
+                "--alb-allowed-cidrs: {c:?} is not an IPv4 CIDR such as 203.0.113.0/24"
+            ))
+        })?;
+    }
+    if let Some(b) = &merged.bucket {
+        let ok = (3..=63).contains(&b.len())
+            && b.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
+        if !ok {
+            return Err(usage(format!(
+                "--bucket {b:?} is not a valid S3 bucket name"
+            )));
+        }
+    }
+    Ok((merged, settings, cfg.fail_on))
 }
 
 fn target_spec(t: &TargetArgs) -> Result<TargetSpec, Exit> {
@@ -373,6 +419,7 @@ fn target_spec(t: &TargetArgs) -> Result<TargetSpec, Exit> {
         alb: t.alb.clone(),
         postgres: t.postgres.clone(),
         redis: t.redis.clone(),
+        bucket: t.bucket.clone(),
     })
 }
 
@@ -475,7 +522,8 @@ fn progress(rec: &CallRecorder, region: &str) -> Option<tokio::task::JoinHandle<
 
 fn check(args: CheckArgs) -> Result<u8, Exit> {
     let started = Instant::now();
-    let (t, settings) = effective(&args.target)?;
+    let (t, settings, cfg_fail_on) = effective(&args.target)?;
+    let fail_on = args.fail_on.or(cfg_fail_on).unwrap_or(FailOn::Fail);
     let reqs = select(&t.only, &t.skip)?;
     let report = match &args.snapshot {
         Some(path) => {
@@ -534,11 +582,15 @@ fn check(args: CheckArgs) -> Result<u8, Exit> {
     for (format, path) in &args.report {
         write_out(Some(path), &render::render(&report, *format, false))?;
     }
-    Ok(report.exit_code())
+    let code = report.exit_code();
+    if code == exit::OK && fail_on == FailOn::Warn && report.summary.warn > 0 {
+        return Ok(exit::FAIL);
+    }
+    Ok(code)
 }
 
 fn collect_cmd(args: CollectArgs) -> Result<u8, Exit> {
-    let (t, settings) = effective(&args.target)?;
+    let (t, settings, _) = effective(&args.target)?;
     let reqs = select(&t.only, &t.skip)?;
     let target = target_spec(&t)?;
     let needs = needs_of(&reqs, settings.stage);

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::evaluate::Waiver;
+use crate::cli::FailOn;
+use crate::evaluate::{ClickhouseMode, Waiver};
 use crate::registry;
 use crate::report::{Baseline, Stage};
 
@@ -26,6 +27,10 @@ struct Raw {
     alb: Option<String>,
     postgres: Option<String>,
     redis: Option<String>,
+    bucket: Option<String>,
+    clickhouse: Option<ClickhouseMode>,
+    alb_allowed_cidrs: Option<Vec<String>>,
+    fail_on: Option<FailOn>,
     stage: Option<Stage>,
     baseline: Option<Baseline>,
     only: Option<Vec<Spanned<String>>>,
@@ -57,6 +62,10 @@ pub struct Config {
     pub alb: Option<String>,
     pub postgres: Option<String>,
     pub redis: Option<String>,
+    pub bucket: Option<String>,
+    pub clickhouse: Option<ClickhouseMode>,
+    pub alb_allowed_cidrs: Option<Vec<String>>,
+    pub fail_on: Option<FailOn>,
     pub stage: Option<Stage>,
     pub baseline: Option<Baseline>,
     pub only: Vec<String>,
@@ -195,6 +204,10 @@ pub fn parse(text: &str, name: &str) -> Result<Config, ConfigError> {
         alb: raw.alb,
         postgres: raw.postgres,
         redis: raw.redis,
+        bucket: raw.bucket,
+        clickhouse: raw.clickhouse,
+        alb_allowed_cidrs: raw.alb_allowed_cidrs,
+        fail_on: raw.fail_on,
         stage: raw.stage,
         baseline: raw.baseline,
         only: ids(raw.only)?,

@@ -27,6 +27,19 @@ pub struct Settings {
     pub thresholds: BTreeMap<String, BTreeMap<String, f64>>,
     /// Waivers from the configuration.
     pub waivers: Vec<Waiver>,
+    /// Where ClickHouse runs (`--clickhouse`).
+    pub clickhouse: ClickhouseMode,
+    /// Sources the ALB must admit on 443 (`--alb-allowed-cidrs`); default:
+    /// the internet for an internet-facing ALB.
+    pub alb_allowed_cidrs: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClickhouseMode {
+    #[default]
+    InCluster,
+    External,
 }
 
 /// An accepted deviation: the requirement is reported as `waived` until it expires.
@@ -408,6 +421,8 @@ pub struct Postgres<'a> {
     /// Instances that are publicly accessible (the instance itself or Aurora members).
     pub public_instances: Vec<&'a str>,
     pub instance_class: Option<&'a str>,
+    pub backup_retention_days: Option<i32>,
+    pub storage_encrypted: Option<bool>,
 }
 
 fn resolve_postgres<'a>(inv: &'a Inventory, vpc: Option<&str>) -> Result<Postgres<'a>, Problem> {
@@ -447,6 +462,8 @@ fn resolve_postgres<'a>(inv: &'a Inventory, vpc: Option<&str>) -> Result<Postgre
                 .map(|m| m.id.as_str())
                 .collect(),
             instance_class: members.iter().find_map(|m| m.instance_class.as_deref()),
+            backup_retention_days: c.backup_retention_days,
+            storage_encrypted: c.storage_encrypted,
         })
     };
     let from_instance = |i: &'a DbInstance| Postgres {
@@ -465,6 +482,8 @@ fn resolve_postgres<'a>(inv: &'a Inventory, vpc: Option<&str>) -> Result<Postgre
             vec![]
         },
         instance_class: i.instance_class.as_deref(),
+        backup_retention_days: i.backup_retention_days,
+        storage_encrypted: i.storage_encrypted,
     };
     if let Some(want) = inv.target.postgres.as_deref() {
         if let Some(c) = clusters.iter().find(|c| c.id == want) {
@@ -981,7 +1000,7 @@ pub fn evaluate(
         source: "live".into(),
         collected_at: inv.collected_at.clone(),
     };
-    (findings, target, facts(inv, &r))
+    (findings, target, facts(inv, &r, settings))
 }
 
 /// A waiver turns a non-passing finding into `waived`, keeping its real
@@ -1031,7 +1050,7 @@ pub fn report(
 }
 
 /// The deployment facts a support ticket asks for (TROUBLESHOOTING.md §11).
-fn facts(inv: &Inventory, r: &Resolved) -> Facts {
+fn facts(inv: &Inventory, r: &Resolved, settings: &Settings) -> Facts {
     let postgres = r.postgres.as_ref().ok().map(|p| {
         format!(
             "{} {}: {} {} ({}), status {}",
@@ -1093,7 +1112,10 @@ fn facts(inv: &Inventory, r: &Resolved) -> Facts {
         postgres,
         redis,
         nodes,
-        clickhouse: "in-cluster (sized against the nodes above)".into(),
+        clickhouse: match settings.clickhouse {
+            ClickhouseMode::InCluster => "in-cluster (sized against the nodes above)".into(),
+            ClickhouseMode::External => "external (node sizing and storage not checked)".into(),
+        },
         alb: r.alb.as_ref().ok().map(|a| {
             format!(
                 "{} ({}, {}, {})",

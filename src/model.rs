@@ -86,6 +86,9 @@ pub struct TargetSpec {
     pub postgres: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redis: Option<String>,
+    /// The blob-storage bucket (`--bucket`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bucket: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -140,6 +143,26 @@ pub struct Inventory {
     pub target_groups: Fetched<Vec<TargetGroup>>,
     #[serde(default)]
     pub certificates: Fetched<Vec<Certificate>>,
+    /// EKS add-on names (ListAddons).
+    #[serde(default)]
+    pub addons: Fetched<Vec<String>>,
+    /// IAM OIDC identity provider ARNs.
+    #[serde(default)]
+    pub oidc_providers: Fetched<Vec<String>>,
+    /// The WAFv2 web ACL of each ALB candidate.
+    #[serde(default)]
+    pub web_acls: Fetched<Vec<WebAclAssociation>>,
+    /// The Route53 hosted zones whose name is the longest suffix of the domain.
+    #[serde(default)]
+    pub hosted_zones: Fetched<Vec<HostedZone>>,
+    /// The domain's records in those zones.
+    #[serde(default)]
+    pub dns_records: Fetched<Vec<DnsRecord>>,
+    #[serde(default)]
+    pub bucket: Fetched<Bucket>,
+    /// EBS volumes created for persistent volume claims.
+    #[serde(default)]
+    pub volumes: Fetched<Vec<Volume>>,
 }
 
 impl Inventory {
@@ -172,6 +195,13 @@ impl Inventory {
             ssl_policies: Fetched::NotCollected,
             target_groups: Fetched::NotCollected,
             certificates: Fetched::NotCollected,
+            addons: Fetched::NotCollected,
+            oidc_providers: Fetched::NotCollected,
+            web_acls: Fetched::NotCollected,
+            hosted_zones: Fetched::NotCollected,
+            dns_records: Fetched::NotCollected,
+            bucket: Fetched::NotCollected,
+            volumes: Fetched::NotCollected,
         }
     }
 }
@@ -194,6 +224,9 @@ pub struct Cluster {
     /// The EKS-created cluster security group (attached to managed nodes).
     #[serde(default)]
     pub cluster_security_group_id: Option<String>,
+    /// The cluster's OIDC issuer URL (for IRSA).
+    #[serde(default)]
+    pub oidc_issuer: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -517,4 +550,76 @@ pub struct Certificate {
     pub key_algorithm: Option<String>,
     #[serde(default)]
     pub cert_type: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct WebAclAssociation {
+    pub resource_arn: String,
+    #[serde(default)]
+    pub web_acl_arn: Option<String>,
+    #[serde(default)]
+    pub web_acl_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct HostedZone {
+    pub id: String,
+    /// With the trailing dot, as Route53 reports it.
+    pub name: String,
+    #[serde(default)]
+    pub private: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct DnsRecord {
+    pub zone_id: String,
+    pub name: String,
+    pub record_type: String,
+    /// Alias target DNS name, when an alias.
+    #[serde(default)]
+    pub alias_target: Option<String>,
+    #[serde(default)]
+    pub values: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Bucket {
+    pub name: String,
+    pub exists: bool,
+    /// The bucket's region (GetBucketLocation; empty means us-east-1).
+    #[serde(default)]
+    pub region: Option<String>,
+    /// BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets;
+    /// `None` when no public access block is configured on the bucket.
+    #[serde(default)]
+    pub public_access_block: Option<[bool; 4]>,
+    /// Default encryption algorithm (`AES256`, `aws:kms`, …); `None` when not configured.
+    #[serde(default)]
+    pub encryption: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Volume {
+    pub id: String,
+    pub volume_type: String,
+    #[serde(default)]
+    pub iops: Option<i32>,
+    /// MiB/s (gp3 only).
+    #[serde(default)]
+    pub throughput: Option<i32>,
+    #[serde(default)]
+    pub size_gib: Option<i32>,
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub availability_zone: Option<String>,
+    #[serde(default)]
+    pub pvc_name: Option<String>,
+    #[serde(default)]
+    pub pvc_namespace: Option<String>,
+    #[serde(default)]
+    pub attached_to: Vec<String>,
+    /// Clusters named by `kubernetes.io/cluster/<name>` tags.
+    #[serde(default)]
+    pub clusters: Vec<String>,
 }

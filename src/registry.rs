@@ -23,6 +23,12 @@ pub enum Need {
     LoadBalancer,
     TargetHealth,
     Certificates,
+    Addons,
+    OidcProviders,
+    Waf,
+    Dns,
+    Bucket,
+    Volumes,
 }
 
 pub type EvalFn = fn(&Ctx) -> Outcome;
@@ -47,6 +53,9 @@ pub struct Spec {
     /// Thresholds a configuration may raise (never lower).
     #[serde(default)]
     pub configurable: Vec<String>,
+    /// Reference data the check reads (e.g. the EKS version calendar).
+    #[serde(default)]
+    pub data: toml::Table,
 }
 
 impl Spec {
@@ -114,10 +123,42 @@ const ENTRIES: &[(&str, &str, EvalFn, &[Need])] = &[
         &[Cluster, LoadBalancer, Certificates],
     ),
     (
+        "ingress.security-groups",
+        include_str!("../checks/ingress.security-groups.toml"),
+        checks::ingress::security_groups,
+        &[
+            Cluster,
+            Network,
+            SecurityGroups,
+            Nodes,
+            LoadBalancer,
+            TargetHealth,
+            Certificates,
+        ],
+    ),
+    (
+        "ingress.waf",
+        include_str!("../checks/ingress.waf.toml"),
+        checks::ingress::waf,
+        &[Cluster, LoadBalancer, Waf, Certificates],
+    ),
+    (
+        "ingress.single-entry",
+        include_str!("../checks/ingress.single-entry.toml"),
+        checks::ingress::single_entry,
+        &[Cluster, LoadBalancer, Certificates],
+    ),
+    (
         "tls.certificate",
         include_str!("../checks/tls.certificate.toml"),
         checks::tls::certificate,
         &[Cluster, LoadBalancer, Certificates],
+    ),
+    (
+        "dns.record",
+        include_str!("../checks/dns.record.toml"),
+        checks::ingress::dns_record,
+        &[Cluster, LoadBalancer, Dns, Certificates],
     ),
     (
         "ingress.targets-healthy",
@@ -132,16 +173,52 @@ const ENTRIES: &[(&str, &str, EvalFn, &[Need])] = &[
         &[Cluster, Postgres],
     ),
     (
+        "postgres.backups",
+        include_str!("../checks/postgres.backups.toml"),
+        checks::postgres::backups,
+        &[Cluster, Postgres],
+    ),
+    (
+        "postgres.encryption",
+        include_str!("../checks/postgres.encryption.toml"),
+        checks::postgres::encryption,
+        &[Cluster, Postgres],
+    ),
+    (
         "postgres.reachable",
         include_str!("../checks/postgres.reachable.toml"),
         checks::postgres::reachable,
         &[Cluster, Network, SecurityGroups, Nodes, Postgres],
     ),
     (
+        "redis.version",
+        include_str!("../checks/redis.version.toml"),
+        checks::redis::version,
+        &[Cluster, Redis],
+    ),
+    (
         "redis.reachable",
         include_str!("../checks/redis.reachable.toml"),
         checks::redis::reachable,
         &[Cluster, Network, SecurityGroups, Nodes, Redis],
+    ),
+    (
+        "eks.cluster",
+        include_str!("../checks/eks.cluster.toml"),
+        checks::eks::cluster,
+        &[Cluster],
+    ),
+    (
+        "eks.addons",
+        include_str!("../checks/eks.addons.toml"),
+        checks::eks::addons,
+        &[Cluster, Addons],
+    ),
+    (
+        "eks.irsa",
+        include_str!("../checks/eks.irsa.toml"),
+        checks::eks::irsa,
+        &[Cluster, OidcProviders, Addons],
     ),
     (
         "eks.capacity",
@@ -154,6 +231,18 @@ const ENTRIES: &[(&str, &str, EvalFn, &[Need])] = &[
         include_str!("../checks/eks.clickhouse-node.toml"),
         checks::eks::clickhouse_node,
         &[Cluster, Nodes],
+    ),
+    (
+        "clickhouse.storage",
+        include_str!("../checks/clickhouse.storage.toml"),
+        checks::clickhouse::storage,
+        &[Cluster, Volumes],
+    ),
+    (
+        "storage.bucket",
+        include_str!("../checks/storage.bucket.toml"),
+        checks::storage::bucket,
+        &[Bucket],
     ),
 ];
 

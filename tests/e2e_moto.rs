@@ -9,7 +9,7 @@ mod support;
 
 use std::collections::BTreeMap;
 
-use support::seed::{self, Variant, CLUSTER, DOMAIN};
+use support::seed::{self, Variant, BUCKET, CLUSTER, DOMAIN};
 use support::{moto::Moto, result, run_tool, statuses, stderr};
 
 const REGION: &str = "us-east-1";
@@ -53,6 +53,8 @@ fn assert_offline_equals_live(endpoint: &str, extra: &[&str], live: &serde_json:
         REGION,
         "--endpoint-url",
         endpoint,
+        "--bucket",
+        BUCKET,
         "--out",
         snap,
     ];
@@ -94,6 +96,8 @@ fn check_domain(endpoint: &str, domain: &str, extra: &[&str]) -> (serde_json::Va
         REGION,
         "--endpoint-url",
         endpoint,
+        "--bucket",
+        BUCKET,
         "--format",
         "json",
     ];
@@ -140,6 +144,20 @@ const REFERENCE: &[(&str, &str)] = &[
     ("redis.reachable", "error"),
     ("eks.capacity", "pass"),
     ("eks.clickhouse-node", "pass"),
+    ("ingress.security-groups", "pass"),
+    ("ingress.waf", "pass"),
+    ("ingress.single-entry", "pass"),
+    ("dns.record", "pass"),
+    ("postgres.backups", "pass"),
+    ("postgres.encryption", "pass"),
+    ("redis.version", "pass"),
+    // moto has no EKS ListAddons: an absent answer is never a pass.
+    ("eks.addons", "error"),
+    ("eks.irsa", "pass"),
+    ("storage.bucket", "pass"),
+    ("clickhouse.storage", "pass"),
+    // eks.cluster depends on today's date against the version calendar:
+    // tests/eval.rs checks it at fixed dates.
 ];
 
 #[tokio::test(flavor = "multi_thread")]
@@ -179,6 +197,9 @@ async fn broken_deployment_fails_the_right_requirements() {
         tag_public_subnets: false,
         http_redirects: false,
         ssl_policy: "ELBSecurityPolicy-2016-08",
+        waf: false,
+        bucket_private: false,
+        clickhouse_volume: Some(("gp3", 3000, 125)),
         ..Variant::default()
     };
     let run = scenario(v, &[]).await;
@@ -199,6 +220,9 @@ async fn broken_deployment_fails_the_right_requirements() {
             ("redis.reachable", "error"),
             ("eks.capacity", "fail"),
             ("eks.clickhouse-node", "fail"),
+            ("ingress.waf", "warn"),
+            ("storage.bucket", "fail"),
+            ("clickhouse.storage", "warn"),
         ],
     );
     assert_eq!(run.code, 3);
@@ -221,7 +245,93 @@ async fn broken_deployment_fails_the_right_requirements() {
         .unwrap()
         .to_string();
     assert!(pg.contains("do not admit TCP 5432"), "{pg}");
-    save_example(&collect_snapshot(&run.endpoint), "broken-deployment.json");
+    save_example(
+        &collect_snapshot(&run.endpoint),
+        "broken-deployment.json",
+        &["coredns", "kube-proxy", "vpc-cni"],
+    );
+}
+
+/// Issue 3's requirements, each broken the way moto can express it.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_rest_of_the_reference_architecture_fails_when_broken() {
+    let v = Variant {
+        waf: false,
+        dns_to_alb: false,
+        clickhouse_volume: Some(("gp3", 3000, 125)),
+        bucket_private: false,
+        oidc: false,
+        pg_backup_days: 0,
+        pg_encrypted: false,
+        redis_engine: ("redis", "4.0.10"),
+        nodes_admit_alb: false,
+        ..Variant::default()
+    };
+    let run = scenario(v, &[]).await;
+    expect(
+        &run.report,
+        &[
+            ("ingress.waf", "warn"),
+            ("dns.record", "fail"),
+            ("clickhouse.storage", "warn"),
+            ("storage.bucket", "fail"),
+            // No OIDC provider: only the Pod Identity add-on could pass it, and
+            // moto has no ListAddons, so it cannot be known (tests/mocks.rs covers warn).
+            ("eks.irsa", "error"),
+            ("postgres.backups", "fail"),
+            ("postgres.encryption", "warn"),
+            ("redis.version", "fail"),
+            ("ingress.security-groups", "fail"),
+            ("ingress.single-entry", "pass"),
+            ("postgres.version", "pass"),
+            ("eks.capacity", "pass"),
+        ],
+    );
+    assert_eq!(run.code, 3);
+    let msg = |id: &str| {
+        result(&run.report, id)["message"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(
+        msg("dns.record").contains("not at ALB"),
+        "{}",
+        msg("dns.record")
+    );
+    assert!(msg("clickhouse.storage").contains("3000 IOPS (< 7000)"));
+    assert!(msg("clickhouse.storage").contains("125 MiB/s (< 1000)"));
+    assert!(
+        msg("storage.bucket").contains("no public access block"),
+        "{}",
+        msg("storage.bucket")
+    );
+    assert!(msg("redis.version").contains("4.0.10"));
+    assert!(
+        msg("ingress.security-groups").contains("do not admit TCP 30080"),
+        "{}",
+        msg("ingress.security-groups")
+    );
+    assert!(msg("postgres.backups").contains("retention 0 day(s)"));
+}
+
+/// Valkey is judged by its own minimum (8), not Redis OSS's.
+#[tokio::test(flavor = "multi_thread")]
+async fn valkey_versions_have_their_own_minimum() {
+    let run = scenario(
+        Variant {
+            redis_engine: ("valkey", "7.2"),
+            ..Variant::default()
+        },
+        &["--only", "redis.version"],
+    )
+    .await;
+    let r = result(&run.report, "redis.version");
+    assert_eq!(r["status"], "fail", "{r}");
+    assert!(
+        r["message"].as_str().unwrap().contains("valkey 8 or later"),
+        "{r}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -392,6 +502,8 @@ async fn snapshot_round_trip_gives_the_same_results() {
         REGION,
         "--endpoint-url",
         &run.endpoint,
+        "--bucket",
+        BUCKET,
         "--out",
         snap_s,
     ]);
@@ -403,14 +515,15 @@ async fn snapshot_round_trip_gives_the_same_results() {
     assert_eq!(offline["stats"]["api_calls"], 0, "offline sends nothing");
     let text = std::fs::read_to_string(&snap).unwrap();
     assert!(!text.contains("not-a-secret-1"), "no secrets in snapshots");
-    save_example(&text, "reference-deployment.json");
+    save_example(&text, "reference-deployment.json", REFERENCE_ADDONS);
 }
 
 /// `REGENERATE_EXAMPLES=1 cargo test --test e2e_moto` rewrites the shipped
 /// example snapshots from the moto scenarios. moto reports no ElastiCache
-/// security groups; the example adds the one the seed attached, as AWS would
-/// report it, so that the demo shows a complete deployment.
-fn save_example(snapshot: &str, name: &str) {
+/// security groups and has no EKS ListAddons; the example adds the security
+/// group the seed attached and the given add-ons, as AWS would report them,
+/// so that the demo shows a complete deployment.
+fn save_example(snapshot: &str, name: &str, addons: &[&str]) {
     if std::env::var_os("REGENERATE_EXAMPLES").is_none() {
         return;
     }
@@ -423,9 +536,20 @@ fn save_example(snapshot: &str, name: &str) {
         .map(|g| g["id"].clone())
         .unwrap();
     v["cache_clusters"]["ok"][0]["security_group_ids"] = serde_json::json!([redis_sg]);
+    v["addons"] = serde_json::json!({ "ok": addons });
     let text = serde_json::to_string_pretty(&v).unwrap() + "\n";
     std::fs::write(format!("examples/{name}"), text).unwrap();
 }
+
+/// The add-ons of a reference cluster, as EKS ListAddons reports them.
+const REFERENCE_ADDONS: &[&str] = &[
+    "aws-ebs-csi-driver",
+    "coredns",
+    "eks-pod-identity-agent",
+    "kube-proxy",
+    "metrics-server",
+    "vpc-cni",
+];
 
 fn collect_snapshot(endpoint: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
@@ -440,6 +564,8 @@ fn collect_snapshot(endpoint: &str) -> String {
         REGION,
         "--endpoint-url",
         endpoint,
+        "--bucket",
+        BUCKET,
         "--out",
         snap.to_str().unwrap(),
     ]);
@@ -530,6 +656,7 @@ async fn terraform_outputs_set_the_target_and_secrets_never_leak() {
             "alb_arn": {"sensitive": false, "type": "string", "value": run.seeded.alb_arn},
             "langsmith_url": {"sensitive": false, "type": "string", "value": format!("https://{DOMAIN}")},
             "region": {"sensitive": false, "type": "string", "value": REGION},
+            "bucket_name": {"sensitive": false, "type": "string", "value": BUCKET},
             "postgres_connection_url": {"sensitive": true, "type": "string", "value": format!("postgresql://langsmith:{secret}@db:5432/langsmith")},
             "redis_connection_url": {"sensitive": true, "type": "string", "value": format!("rediss://:{secret}@redis:6379")},
         })

@@ -440,8 +440,6 @@ fn ingress_targets_healthy_cases() {
 // ---------------------------------------------------------------- tls
 
 fn set_cert(v: &mut Value, f: impl Fn(&mut Value)) {
-    let arn = v["target_groups"]["ok"][0]["arn"].clone();
-    let _ = arn;
     for c in ok(v, "certificates") {
         f(c);
     }
@@ -451,6 +449,7 @@ fn set_cert(v: &mut Value, f: impl Fn(&mut Value)) {
 fn tls_certificate_cases() {
     // Expiring within 30 days of the collection time: warn.
     let mut v = base();
+    v["collected_at"] = json!("2026-11-23T00:00:00Z");
     set_cert(&mut v, |c| c["not_after"] = json!("2026-12-01T00:00:00Z"));
     let f = one(&v, "tls.certificate");
     assert_eq!(f.status, Status::Warn, "{}", f.message);

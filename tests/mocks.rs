@@ -45,11 +45,14 @@ fn cluster_rule() -> Rule {
 }
 
 /// Clients whose answers come from `rules`, recording into `rec`.
+#[derive(Default)]
 struct Mocked {
     sts: Vec<Rule>,
     eks: Vec<Rule>,
+    ec2: Vec<Rule>,
     elasticache: Vec<Rule>,
     elbv2: Vec<Rule>,
+    iam: Vec<Rule>,
 }
 
 impl Mocked {
@@ -69,12 +72,16 @@ impl Mocked {
         let none: Vec<Rule> = Vec::new();
         Clients {
             acm: client!(aws_sdk_acm, none),
-            ec2: client!(aws_sdk_ec2, none),
+            ec2: client!(aws_sdk_ec2, self.ec2),
             eks: client!(aws_sdk_eks, self.eks),
             elasticache: client!(aws_sdk_elasticache, self.elasticache),
             elbv2: client!(aws_sdk_elasticloadbalancingv2, self.elbv2),
+            iam: client!(aws_sdk_iam, self.iam),
             rds: client!(aws_sdk_rds, none),
+            route53: client!(aws_sdk_route53, none),
+            s3: client!(aws_sdk_s3, none),
             sts: client!(aws_sdk_sts, self.sts),
+            wafv2: client!(aws_sdk_wafv2, none),
         }
     }
 }
@@ -157,6 +164,7 @@ async fn elasticache_security_groups_and_ports_are_collected() {
             }),
         ],
         elbv2: vec![],
+        ..Default::default()
     };
     let rec = CallRecorder::new();
     let inv = collect(
@@ -319,6 +327,7 @@ async fn unhealthy_reasons_and_a_denied_target_health_call() {
                     )
                 }),
         ]),
+        ..Default::default()
     };
     let rec = CallRecorder::new();
     let inv = collect(
@@ -386,6 +395,7 @@ async fn throttling_and_5xx_are_retried_not_failures() {
         eks: vec![flaky],
         elasticache: vec![],
         elbv2: vec![],
+        ..Default::default()
     };
     let rec = CallRecorder::new();
     let inv = collect(
@@ -418,6 +428,7 @@ async fn a_missing_cluster_stops_collection() {
         })],
         elasticache: vec![],
         elbv2: vec![],
+        ..Default::default()
     };
     let rec = CallRecorder::new();
     let err = collect(

@@ -5,7 +5,7 @@
 
 mod support;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use langsmith_preflight::collect::{collect, CallRecorder, Clients};
@@ -27,7 +27,19 @@ fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 fn only_collect_touches_the_sdk_and_only_to_read() {
     let mut files = Vec::new();
     rust_files(Path::new("src"), &mut files);
-    let clients = ["acm", "ec2", "eks", "elasticache", "elbv2", "rds", "sts"];
+    let clients = [
+        "acm",
+        "ec2",
+        "eks",
+        "elasticache",
+        "elbv2",
+        "iam",
+        "rds",
+        "route53",
+        "s3",
+        "sts",
+        "wafv2",
+    ];
     let mut calls = 0;
     for f in &files {
         let text = std::fs::read_to_string(f).unwrap();
@@ -89,6 +101,7 @@ async fn a_full_run_sends_only_reads_each_once() {
     let target = langsmith_preflight::model::TargetSpec {
         cluster: CLUSTER.into(),
         domain: DOMAIN.into(),
+        bucket: Some(seed::BUCKET.into()),
         ..Default::default()
     };
     let all: std::collections::BTreeSet<Need> = langsmith_preflight::registry::all()
@@ -130,7 +143,17 @@ async fn a_full_run_sends_only_reads_each_once() {
         .iter()
         .map(|s| s.to_string())
         .collect();
-    assert_eq!(sent, policy);
+    assert_same("sent in a full run", &sent, &policy);
+}
+
+/// Set equality that names the differences.
+fn assert_same(what: &str, got: &BTreeSet<String>, policy: &BTreeSet<String>) {
+    let extra: Vec<_> = got.difference(policy).collect();
+    let missing: Vec<_> = policy.difference(got).collect();
+    assert!(
+        extra.is_empty() && missing.is_empty(),
+        "{what}: not in the IAM policy: {extra:?}; in the policy but not {what}: {missing:?}"
+    );
 }
 
 #[test]
@@ -143,8 +166,12 @@ fn the_policy_names_exactly_the_actions_collect_calls() {
         "eks",
         "elasticache",
         "elasticloadbalancing",
+        "iam",
         "rds",
+        "route53",
+        "s3",
         "sts",
+        "wafv2",
     ] {
         let needle = format!("\"{prefix}:");
         for (i, _) in src.match_indices(&needle) {
@@ -160,7 +187,7 @@ fn the_policy_names_exactly_the_actions_collect_calls() {
         .iter()
         .map(|s| s.to_string())
         .collect();
-    assert_eq!(named, policy);
+    assert_same("named in src/collect/aws.rs", &named, &policy);
     let readme = std::fs::read_to_string("README.md").unwrap();
     assert!(
         readme.contains(&langsmith_preflight::collect::iam_policy()),

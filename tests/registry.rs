@@ -60,6 +60,18 @@ fn permanent_ids_remain() {
         "redis.reachable",
         "eks.capacity",
         "eks.clickhouse-node",
+        "ingress.security-groups",
+        "ingress.waf",
+        "ingress.single-entry",
+        "dns.record",
+        "postgres.backups",
+        "postgres.encryption",
+        "redis.version",
+        "eks.cluster",
+        "eks.addons",
+        "eks.irsa",
+        "storage.bucket",
+        "clickhouse.storage",
     ] {
         assert!(registry::find(id).is_some(), "{id} was removed");
     }

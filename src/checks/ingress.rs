@@ -266,3 +266,299 @@ pub fn targets_healthy(ctx: &Ctx) -> Outcome {
     };
     Ok(v.evidence(evidence).resources(resources))
 }
+
+/// `ingress.security-groups`: the ALB admits 443 from the allowed sources and
+/// the targets' security groups admit the ALB on every target port.
+pub fn security_groups(ctx: &Ctx) -> Outcome {
+    use crate::net::{find_admitting_rule, rule_allows_tcp_port, Cidr4, Source};
+    let a = resolved(&ctx.r.alb)?;
+    let net = resolved(&ctx.r.network)?;
+    let nodes = resolved(&ctx.r.nodes)?;
+    let all = need(&ctx.inv.security_groups, "security groups")?;
+    need(&ctx.inv.target_groups, "target groups")?;
+    let lb = a.lb;
+    let mut evidence = Vec::new();
+    let mut gaps = Vec::new();
+    let groups_of = |ids: &[String]| -> Vec<&crate::model::SecurityGroup> {
+        all.iter().filter(|g| ids.contains(&g.id)).collect()
+    };
+    let alb_sgs = groups_of(&lb.security_groups);
+    if alb_sgs.is_empty() {
+        return Err(Problem::Missing(format!(
+            "ALB {} has no security group in the VPC (TROUBLESHOOTING §1)",
+            lb.name
+        )));
+    }
+    // 1. Clients → ALB on 443.
+    let internet = lb.scheme == "internet-facing";
+    let allowed: Vec<String> = match &ctx.settings.alb_allowed_cidrs {
+        Some(c) => c.clone(),
+        None if internet => vec!["0.0.0.0/0".to_string()],
+        None => Vec::new(),
+    };
+    if allowed.is_empty() {
+        let any = alb_sgs
+            .iter()
+            .flat_map(|g| g.ingress.iter().map(move |r| (g, r)))
+            .find(|(_, r)| rule_allows_tcp_port(r, 443));
+        match any {
+            Some((g, r)) => evidence.push(format!(
+                "internal ALB: 443 admitted by {}",
+                crate::net::describe_rule(&g.id, r, &r.ipv4_cidrs.join(", "))
+            )),
+            None => gaps.push("no rule on the ALB's security groups admits TCP 443".to_string()),
+        }
+    }
+    for cidr in &allowed {
+        let src = Source {
+            label: cidr.clone(),
+            security_groups: Vec::new(),
+            cidr: cidr.parse::<Cidr4>().ok(),
+        };
+        match find_admitting_rule(&alb_sgs, &src, 443) {
+            Some(rule) => evidence.push(format!("clients {cidr} → ALB:443 allowed by {rule}")),
+            None => gaps.push(format!(
+                "the ALB's security groups ({}) do not admit TCP 443 from {cidr}",
+                lb.security_groups.join(", ")
+            )),
+        }
+    }
+    // 2. ALB → targets on every target port.
+    let alb_sources: Vec<Source> = lb
+        .zones
+        .iter()
+        .filter_map(|z| z.subnet_id.as_deref())
+        .map(|s| Source {
+            label: format!("ALB in {s}"),
+            security_groups: lb.security_groups.clone(),
+            cidr: net.get(s).and_then(|i| i.subnet.cidr.parse().ok()),
+        })
+        .collect();
+    let mut ports = std::collections::BTreeSet::new();
+    for tg in &a.target_groups {
+        if let crate::model::Fetched::Ok(h) = &tg.health {
+            ports.extend(h.iter().filter_map(|t| t.port));
+        }
+        if ports.is_empty() {
+            ports.extend(tg.port);
+        }
+    }
+    let targets: std::collections::BTreeSet<&str> = a
+        .target_groups
+        .iter()
+        .filter_map(|tg| tg.health.ok())
+        .flat_map(|h| h.iter().map(|t| t.id.as_str()))
+        .collect();
+    // Instance targets: their own security groups; IP targets (pods): every node's.
+    let target_nodes: Vec<_> = nodes
+        .nodes
+        .iter()
+        .filter(|n| {
+            targets.contains(n.label.as_str()) || !targets.iter().any(|t| t.starts_with("i-"))
+        })
+        .collect();
+    let mut seen = std::collections::BTreeSet::new();
+    for n in &target_nodes {
+        if !seen.insert(n.security_groups.clone()) {
+            continue;
+        }
+        let node_sgs = groups_of(&n.security_groups);
+        for port in &ports {
+            for src in &alb_sources {
+                match find_admitting_rule(&node_sgs, src, *port) {
+                    Some(rule) => evidence.push(format!(
+                        "{} → targets ({}):{port} allowed by {rule}",
+                        src.label,
+                        n.security_groups.join(", ")
+                    )),
+                    None => gaps.push(format!(
+                        "the targets' security groups ({}) do not admit TCP {port} from the ALB ({} or its subnet {})",
+                        n.security_groups.join(", "),
+                        lb.security_groups.join(", "),
+                        src.cidr.map(|c| c.to_string()).unwrap_or_default()
+                    )),
+                }
+            }
+        }
+    }
+    gaps.dedup();
+    let mut resources = lb.security_groups.clone();
+    resources.extend(
+        target_nodes
+            .iter()
+            .flat_map(|n| n.security_groups.iter().cloned()),
+    );
+    let v = if gaps.is_empty() {
+        Verdict::new(
+            Status::Pass,
+            format!(
+                "the ALB admits 443 from {} and the targets admit the ALB on port(s) {}",
+                if allowed.is_empty() {
+                    "its clients".to_string()
+                } else {
+                    allowed.join(", ")
+                },
+                ports
+                    .iter()
+                    .map(|p| p.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+    } else {
+        Verdict::new(Status::Fail, gaps.join("; "))
+    };
+    Ok(v.evidence(evidence).resources(resources))
+}
+
+/// `ingress.waf`: a WAFv2 web ACL is associated with the ALB.
+pub fn waf(ctx: &Ctx) -> Outcome {
+    let a = resolved(&ctx.r.alb)?;
+    let acls = need(&ctx.inv.web_acls, "WAF associations")?;
+    let acl = acls
+        .iter()
+        .find(|w| w.resource_arn == a.lb.arn)
+        .and_then(|w| {
+            w.web_acl_arn
+                .as_ref()
+                .map(|arn| (arn, w.web_acl_name.as_deref()))
+        });
+    Ok(match acl {
+        Some((arn, name)) => Verdict::new(
+            Status::Pass,
+            format!("web ACL {} protects ALB {}", name.unwrap_or(arn), a.lb.name),
+        )
+        .resources(vec![arn.clone()]),
+        None => Verdict::new(
+            Status::Warn,
+            format!("no WAFv2 web ACL is associated with ALB {}", a.lb.name),
+        )
+        .resources(vec![a.lb.arn.clone()]),
+    })
+}
+
+/// `ingress.single-entry`: no other internet-facing load balancer of the cluster.
+pub fn single_entry(ctx: &Ctx) -> Outcome {
+    let a = resolved(&ctx.r.alb)?;
+    let lbs = need(&ctx.inv.load_balancers, "load balancers")?;
+    let cluster = &ctx.inv.target.cluster;
+    let legacy = format!("kubernetes.io/cluster/{cluster}");
+    let extra: Vec<String> = lbs
+        .iter()
+        .filter(|lb| lb.arn != a.lb.arn && lb.scheme == "internet-facing")
+        .filter(|lb| {
+            lb.tags.get(crate::evaluate::LBC_CLUSTER_TAG) == Some(cluster)
+                || lb.tags.contains_key(&legacy)
+        })
+        .map(|lb| {
+            let owner = lb
+                .tags
+                .get("service.k8s.aws/stack")
+                .or_else(|| lb.tags.get("ingress.k8s.aws/stack"))
+                .map(|s| format!(", created for {s}"))
+                .unwrap_or_default();
+            format!("{} ({} load balancer{owner})", lb.name, lb.lb_type)
+        })
+        .collect();
+    Ok(if extra.is_empty() {
+        Verdict::new(
+            Status::Pass,
+            format!(
+                "ALB {} is the only internet-facing load balancer of the cluster",
+                a.lb.name
+            ),
+        )
+    } else {
+        Verdict::new(
+            Status::Warn,
+            format!(
+                "{} more internet-facing load balancer(s) of the cluster besides ALB {}: {}",
+                extra.len(),
+                a.lb.name,
+                extra.join(", ")
+            ),
+        )
+        .evidence(extra)
+    })
+}
+
+/// `dns.record`: the domain's record in the account's hosted zone targets the ALB.
+pub fn dns_record(ctx: &Ctx) -> Outcome {
+    let zones = need(&ctx.inv.hosted_zones, "hosted zones")?;
+    let domain = ctx.domain();
+    if zones.is_empty() {
+        return Err(Problem::Skip(format!(
+            "no Route53 hosted zone in the account covers {domain} (DNS hosted elsewhere)"
+        )));
+    }
+    let a = resolved(&ctx.r.alb)?;
+    let records = need(&ctx.inv.dns_records, "DNS records")?;
+    let norm = |s: &str| {
+        let s = s.trim_end_matches('.').to_ascii_lowercase();
+        s.strip_prefix("dualstack.")
+            .map(str::to_string)
+            .unwrap_or(s)
+    };
+    let alb_dns = a.lb.dns_name.as_deref().map(norm).unwrap_or_default();
+    let zone_names: Vec<String> = zones
+        .iter()
+        .map(|z| {
+            format!(
+                "{} ({}{})",
+                z.name,
+                z.id,
+                if z.private { ", private" } else { "" }
+            )
+        })
+        .collect();
+    let mut evidence = vec![format!("hosted zone(s): {}", zone_names.join(", "))];
+    let relevant: Vec<_> = records
+        .iter()
+        .filter(|r| matches!(r.record_type.as_str(), "A" | "AAAA" | "CNAME"))
+        .collect();
+    let mut pointing = false;
+    let mut elsewhere = Vec::new();
+    for r in &relevant {
+        let target = r
+            .alias_target
+            .clone()
+            .or_else(|| r.values.first().cloned())
+            .unwrap_or_default();
+        let kind = if r.alias_target.is_some() {
+            "alias"
+        } else {
+            "record"
+        };
+        evidence.push(format!("{} {} {kind} → {}", r.name, r.record_type, target));
+        if norm(&target) == alb_dns {
+            pointing = true;
+        } else {
+            elsewhere.push(target);
+        }
+    }
+    let v = if pointing {
+        Verdict::new(
+            Status::Pass,
+            format!("{domain} points at ALB {} ({alb_dns})", a.lb.name),
+        )
+    } else if relevant.is_empty() {
+        Verdict::new(
+            Status::Fail,
+            format!(
+                "no A/AAAA alias or CNAME for {domain} in {}",
+                zone_names.join(", ")
+            ),
+        )
+    } else {
+        Verdict::new(
+            Status::Fail,
+            format!(
+                "{domain} points at {}, not at ALB {} ({alb_dns})",
+                elsewhere.join(", "),
+                a.lb.name
+            ),
+        )
+    };
+    Ok(v.evidence(evidence)
+        .resources(zones.iter().map(|z| z.id.clone()).collect()))
+}

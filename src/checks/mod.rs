@@ -1,11 +1,13 @@
 //! The logic of each requirement, one named function per id. The data
 //! (title, thresholds, remediation, reference) is in `checks/<id>.toml`.
 
+pub mod clickhouse;
 pub mod eks;
 pub mod ingress;
 pub mod network;
 pub mod postgres;
 pub mod redis;
+pub mod storage;
 pub mod tls;
 
 use crate::evaluate::{need, Ctx, Outcome, Problem, Verdict};

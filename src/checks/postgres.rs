@@ -86,6 +86,61 @@ pub fn reachable(ctx: &Ctx) -> Outcome {
     nodes_reach(ctx, pg.kind, pg.id, &pg.security_groups, pg.port, "")
 }
 
+/// `postgres.backups`: automated backups are on.
+pub fn backups(ctx: &Ctx) -> Outcome {
+    let pg = resolved(&ctx.r.postgres)?;
+    let min = ctx.num("min_retention_days") as i32;
+    let days = pg
+        .backup_retention_days
+        .ok_or_else(|| Problem::Undetermined {
+            message: format!("{} {} reports no backup retention period", pg.kind, pg.id),
+            hint: "check the backup settings in the RDS console".into(),
+        })?;
+    let v = if days >= min {
+        Verdict::new(
+            Status::Pass,
+            format!(
+                "{} {} keeps automated backups for {days} day(s)",
+                pg.kind, pg.id
+            ),
+        )
+    } else {
+        Verdict::new(
+            Status::Fail,
+            format!(
+                "{} {} has automated backups off (retention {days} day(s); at least {min} required)",
+                pg.kind, pg.id
+            ),
+        )
+    };
+    Ok(v.resources(vec![pg.id.to_string()]))
+}
+
+/// `postgres.encryption`: storage encrypted at rest.
+pub fn encryption(ctx: &Ctx) -> Outcome {
+    let pg = resolved(&ctx.r.postgres)?;
+    let v = match pg.storage_encrypted {
+        Some(true) => Verdict::new(
+            Status::Pass,
+            format!("{} {} encrypts its storage at rest", pg.kind, pg.id),
+        ),
+        Some(false) => Verdict::new(
+            Status::Warn,
+            format!("{} {} does not encrypt its storage at rest", pg.kind, pg.id),
+        ),
+        None => {
+            return Err(Problem::Undetermined {
+                message: format!(
+                    "{} {} reports no storage encryption setting",
+                    pg.kind, pg.id
+                ),
+                hint: "check the storage settings in the RDS console".into(),
+            })
+        }
+    };
+    Ok(v.resources(vec![pg.id.to_string()]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::major_version;

@@ -13,3 +13,63 @@ pub fn reachable(ctx: &Ctx) -> Outcome {
     };
     nodes_reach(ctx, r.kind, r.id, &r.security_groups, r.port, note)
 }
+
+/// `redis.version`: ElastiCache Redis OSS ≥ 5 or Valkey ≥ 8, available.
+pub fn version(ctx: &Ctx) -> Outcome {
+    use crate::evaluate::{Problem, Verdict};
+    use crate::report::Status;
+    let r = resolved(&ctx.r.redis)?;
+    let evidence = vec![format!(
+        "{} {}: engine {} {}, status {}, node type {}, in-transit encryption {}",
+        r.kind,
+        r.id,
+        r.engine,
+        r.version.as_deref().unwrap_or("(unknown)"),
+        r.status,
+        r.node_type.as_deref().unwrap_or("unknown"),
+        match r.transit_encryption {
+            Some(true) => "on: clients must use rediss://",
+            Some(false) => "off: clients use redis://",
+            None => "not reported",
+        }
+    )];
+    let min = match r.engine.as_str() {
+        "valkey" => ctx.num("min_valkey_major") as u32,
+        _ => ctx.num("min_redis_major") as u32,
+    };
+    let version = r.version.as_deref().ok_or_else(|| Problem::Undetermined {
+        message: format!("{} {} reports no engine version", r.kind, r.id),
+        hint: "check the engine version in the ElastiCache console".into(),
+    })?;
+    let major =
+        crate::checks::postgres::major_version(version).ok_or_else(|| Problem::Undetermined {
+            message: format!("cannot read a major version from {version:?}"),
+            hint: "check the engine version in the ElastiCache console".into(),
+        })?;
+    let v = if major < min {
+        Verdict::new(
+            Status::Fail,
+            format!(
+                "{} {} runs {} {version}; {} {min} or later is required",
+                r.kind, r.id, r.engine, r.engine
+            ),
+        )
+    } else if r.status != "available" {
+        Verdict::new(
+            Status::Fail,
+            format!(
+                "{} {} runs {} {version} but its status is {}",
+                r.kind, r.id, r.engine, r.status
+            ),
+        )
+    } else {
+        Verdict::new(
+            Status::Pass,
+            format!(
+                "{} {} runs {} {version} (≥ {min}) and is available",
+                r.kind, r.id, r.engine
+            ),
+        )
+    };
+    Ok(v.evidence(evidence).resources(vec![r.id.to_string()]))
+}

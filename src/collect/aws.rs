@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use futures::StreamExt;
@@ -32,15 +33,23 @@ const BAD_CREDENTIALS: &[&str] = &[
     "InvalidSignatureException",
 ];
 
-fn call_error<E, R>(action: &str, err: &SdkError<E, R>) -> CallError
+fn call_error<E>(action: &str, err: &SdkError<E, HttpResponse>) -> CallError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
 {
     match err {
-        SdkError::ServiceError(_) => {
+        SdkError::ServiceError(ctx) => {
             let code = err.code().map(str::to_string);
-            let message = err.message().unwrap_or("no message").to_string();
+            let status = ctx.raw().status().as_u16();
+            let message = match (err.message(), &code) {
+                (Some(m), _) => m.to_string(),
+                (None, Some(c)) => format!("HTTP {status} {c}"),
+                // No AWS error at all, e.g. an HTML 404 page: the endpoint
+                // does not implement the operation (some emulators) or a proxy answered.
+                (None, None) => format!(
+                    "HTTP {status} without an AWS error code: the endpoint does not implement this operation or something other than AWS answered"
+                ),
+            };
             let kind = match code.as_deref() {
                 Some(c) if DENIED.contains(&c) => CallErrorKind::Denied,
                 Some(c) if BAD_CREDENTIALS.contains(&c) => {
@@ -152,6 +161,11 @@ pub(super) async fn describe_cluster(c: &Clients, name: &str) -> Fetched<Cluster
             .unwrap_or_default(),
         cluster_security_group_id: vpc
             .and_then(|v| v.cluster_security_group_id())
+            .map(str::to_string),
+        oidc_issuer: cl
+            .identity()
+            .and_then(|i| i.oidc())
+            .and_then(|o| o.issuer())
             .map(str::to_string),
     })
 }
@@ -967,12 +981,18 @@ pub(super) async fn ingress(
     vpc: Result<String, CallError>,
     target: &TargetSpec,
     want_health: bool,
+    want_waf: bool,
 ) -> Ingress {
     let fail_all = |e: CallError| Ingress {
         load_balancers: Fetched::Failed(e.clone()),
         listeners: Fetched::Failed(e.clone()),
         ssl_policies: Fetched::Failed(e.clone()),
         target_groups: if want_health {
+            Fetched::Failed(e.clone())
+        } else {
+            Fetched::NotCollected
+        },
+        web_acls: if want_waf {
             Fetched::Failed(e)
         } else {
             Fetched::NotCollected
@@ -1012,16 +1032,30 @@ pub(super) async fn ingress(
                     None
                 }
             };
-            futures::join!(listeners_of(c, arn), tgs)
+            let waf = async {
+                if want_waf {
+                    Some(web_acl_for(c, arn).await)
+                } else {
+                    None
+                }
+            };
+            futures::join!(listeners_of(c, arn), tgs, waf)
         })
         .buffered(FAN_OUT)
         .collect()
         .await;
     let mut listeners = Vec::new();
     let mut groups = Vec::new();
+    let mut acls = Vec::new();
     let mut listener_err = None;
     let mut group_err = None;
-    for (ls, tgs) in per_lb {
+    let mut waf_err = None;
+    for (ls, tgs, waf) in per_lb {
+        match waf {
+            Some(Ok(a)) => acls.push(a),
+            Some(Err(e)) => waf_err = waf_err.or(Some(e)),
+            None => {}
+        }
         match ls {
             Ok(l) => listeners.extend(l),
             Err(e) => listener_err = listener_err.or(Some(e)),
@@ -1051,6 +1085,11 @@ pub(super) async fn ingress(
             (false, _) => Fetched::NotCollected,
             (true, Some(e)) => Fetched::Failed(e),
             (true, None) => Fetched::Ok(groups),
+        },
+        web_acls: match (want_waf, waf_err) {
+            (false, _) => Fetched::NotCollected,
+            (true, Some(e)) => Fetched::Failed(e),
+            (true, None) => Fetched::Ok(acls),
         },
     }
 }
@@ -1147,4 +1186,256 @@ pub(super) async fn describe_certificates(
         });
     }
     Ok(out)
+}
+
+// ---------------------------------------------------------------- issue-3 sources
+
+pub(super) async fn addons(c: &Clients, cluster: &str) -> Fetched<Vec<String>> {
+    let mut names: Vec<String> = fetch!(
+        "eks:ListAddons",
+        c.eks
+            .list_addons()
+            .cluster_name(cluster)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+    );
+    names.sort();
+    Fetched::Ok(names)
+}
+
+pub(super) async fn oidc_providers(c: &Clients) -> Fetched<Vec<String>> {
+    let out = fetch!(
+        "iam:ListOpenIDConnectProviders",
+        c.iam.list_open_id_connect_providers().send().await
+    );
+    let mut arns: Vec<String> = out
+        .open_id_connect_provider_list()
+        .iter()
+        .filter_map(|p| p.arn().map(str::to_string))
+        .collect();
+    arns.sort();
+    Fetched::Ok(arns)
+}
+
+pub(super) async fn web_acl_for(c: &Clients, arn: &str) -> Result<WebAclAssociation, CallError> {
+    let out = c
+        .wafv2
+        .get_web_acl_for_resource()
+        .resource_arn(arn)
+        .send()
+        .await
+        .map_err(|e| call_error("wafv2:GetWebACLForResource", &e))?;
+    Ok(WebAclAssociation {
+        resource_arn: arn.to_string(),
+        web_acl_arn: out.web_acl().map(|w| w.arn().to_string()),
+        web_acl_name: out.web_acl().map(|w| w.name().to_string()),
+    })
+}
+
+fn dns_name(s: &str) -> String {
+    s.trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// The hosted zones whose name is the longest suffix of `domain`, and the
+/// domain's own records in them.
+pub(super) async fn dns(
+    c: &Clients,
+    domain: &str,
+) -> (Fetched<Vec<HostedZone>>, Fetched<Vec<DnsRecord>>) {
+    let zones: Vec<_> = match c
+        .route53
+        .list_hosted_zones()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+    {
+        Ok(z) => z,
+        Err(e) => {
+            let err = call_error("route53:ListHostedZones", &e);
+            return (Fetched::Failed(err.clone()), Fetched::Failed(err));
+        }
+    };
+    let d = dns_name(domain);
+    let covering: Vec<HostedZone> = zones
+        .iter()
+        .map(|z| HostedZone {
+            id: z.id().trim_start_matches("/hostedzone/").to_string(),
+            name: z.name().to_string(),
+            private: z.config().is_some_and(|c| c.private_zone()),
+        })
+        .filter(|z| {
+            let n = dns_name(&z.name);
+            d == n || d.ends_with(&format!(".{n}"))
+        })
+        .collect();
+    let longest = covering.iter().map(|z| dns_name(&z.name).len()).max();
+    let chosen: Vec<HostedZone> = covering
+        .into_iter()
+        .filter(|z| Some(dns_name(&z.name).len()) == longest)
+        .collect();
+    let answers: Vec<_> = futures::stream::iter(chosen.iter())
+        .map(|z| async move {
+            c.route53
+                .list_resource_record_sets()
+                .hosted_zone_id(&z.id)
+                .start_record_name(domain)
+                .max_items(50)
+                .send()
+                .await
+                .map(|out| (z.id.clone(), out))
+        })
+        .buffered(FAN_OUT)
+        .collect()
+        .await;
+    let mut records = Vec::new();
+    for a in answers {
+        let (zone_id, out) = match a {
+            Ok(x) => x,
+            Err(e) => {
+                return (
+                    Fetched::Ok(chosen.clone()),
+                    Fetched::Failed(call_error("route53:ListResourceRecordSets", &e)),
+                )
+            }
+        };
+        for r in out.resource_record_sets() {
+            if dns_name(r.name()) != d {
+                continue;
+            }
+            records.push(DnsRecord {
+                zone_id: zone_id.clone(),
+                name: r.name().to_string(),
+                record_type: r.r#type().as_str().to_string(),
+                alias_target: r.alias_target().map(|a| a.dns_name().to_string()),
+                values: r
+                    .resource_records()
+                    .iter()
+                    .map(|v| v.value().to_string())
+                    .collect(),
+            });
+        }
+    }
+    (Fetched::Ok(chosen), Fetched::Ok(records))
+}
+
+pub(super) async fn bucket(c: &Clients, name: &str) -> Fetched<Bucket> {
+    let mut b = Bucket {
+        name: name.to_string(),
+        exists: true,
+        ..Bucket::default()
+    };
+    match c.s3.get_bucket_location().bucket(name).send().await {
+        Ok(loc) => {
+            b.region = Some(
+                loc.location_constraint()
+                    .map(|l| l.as_str().to_string())
+                    .filter(|l| !l.is_empty())
+                    .unwrap_or_else(|| "us-east-1".to_string()),
+            )
+        }
+        Err(e) if e.code() == Some("NoSuchBucket") => {
+            b.exists = false;
+            return Fetched::Ok(b);
+        }
+        Err(e) => return Fetched::Failed(call_error("s3:GetBucketLocation", &e)),
+    }
+    let (pab, enc) = futures::join!(
+        c.s3.get_public_access_block().bucket(name).send(),
+        c.s3.get_bucket_encryption().bucket(name).send()
+    );
+    match pab {
+        Ok(p) => {
+            b.public_access_block = p.public_access_block_configuration().map(|x| {
+                [
+                    x.block_public_acls().unwrap_or(false),
+                    x.ignore_public_acls().unwrap_or(false),
+                    x.block_public_policy().unwrap_or(false),
+                    x.restrict_public_buckets().unwrap_or(false),
+                ]
+            })
+        }
+        Err(e) if e.code() == Some("NoSuchPublicAccessBlockConfiguration") => {}
+        Err(e) => return Fetched::Failed(call_error("s3:GetBucketPublicAccessBlock", &e)),
+    }
+    match enc {
+        Ok(x) => {
+            b.encryption = x.server_side_encryption_configuration().and_then(|cfg| {
+                cfg.rules().iter().find_map(|r| {
+                    r.apply_server_side_encryption_by_default()
+                        .map(|d| d.sse_algorithm().as_str().to_string())
+                })
+            })
+        }
+        Err(e) if e.code() == Some("ServerSideEncryptionConfigurationNotFoundError") => {}
+        Err(e) => return Fetched::Failed(call_error("s3:GetEncryptionConfiguration", &e)),
+    }
+    Fetched::Ok(b)
+}
+
+/// EBS volumes the EBS CSI driver created for persistent volume claims.
+pub(super) async fn volumes(c: &Clients) -> Fetched<Vec<Volume>> {
+    let items: Vec<_> = fetch!(
+        "ec2:DescribeVolumes",
+        c.ec2
+            .describe_volumes()
+            .filters(ec2_filter(
+                "tag-key",
+                &["kubernetes.io/created-for/pvc/name"]
+            ))
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+    );
+    let mut out: Vec<Volume> = items
+        .iter()
+        .map(|v| {
+            let tag = |k: &str| {
+                v.tags()
+                    .iter()
+                    .find(|t| t.key() == Some(k))
+                    .and_then(|t| t.value())
+                    .map(str::to_string)
+            };
+            Volume {
+                id: v.volume_id().unwrap_or_default().to_string(),
+                volume_type: v
+                    .volume_type()
+                    .map(|t| t.as_str().to_string())
+                    .unwrap_or_default(),
+                iops: v.iops(),
+                throughput: v.throughput(),
+                size_gib: v.size(),
+                state: v
+                    .state()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+                availability_zone: v.availability_zone().map(str::to_string),
+                pvc_name: tag("kubernetes.io/created-for/pvc/name"),
+                pvc_namespace: tag("kubernetes.io/created-for/pvc/namespace"),
+                attached_to: v
+                    .attachments()
+                    .iter()
+                    .filter_map(|a| a.instance_id().map(str::to_string))
+                    .collect(),
+                clusters: v
+                    .tags()
+                    .iter()
+                    .filter_map(|t| {
+                        t.key()?
+                            .strip_prefix("kubernetes.io/cluster/")
+                            .map(str::to_string)
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    Fetched::Ok(out)
 }

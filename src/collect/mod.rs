@@ -29,8 +29,12 @@ pub struct Clients {
     pub eks: aws_sdk_eks::Client,
     pub elasticache: aws_sdk_elasticache::Client,
     pub elbv2: aws_sdk_elasticloadbalancingv2::Client,
+    pub iam: aws_sdk_iam::Client,
     pub rds: aws_sdk_rds::Client,
+    pub route53: aws_sdk_route53::Client,
+    pub s3: aws_sdk_s3::Client,
     pub sts: aws_sdk_sts::Client,
+    pub wafv2: aws_sdk_wafv2::Client,
 }
 
 impl Clients {
@@ -51,8 +55,18 @@ impl Clients {
             eks: client!(aws_sdk_eks),
             elasticache: client!(aws_sdk_elasticache),
             elbv2: client!(aws_sdk_elasticloadbalancingv2),
+            iam: client!(aws_sdk_iam),
             rds: client!(aws_sdk_rds),
+            route53: client!(aws_sdk_route53),
+            // Path-style addressing when an endpoint (an emulator) is configured.
+            s3: aws_sdk_s3::Client::from_conf(
+                aws_sdk_s3::config::Builder::from(conf)
+                    .interceptor(recorder.clone())
+                    .force_path_style(conf.endpoint_url().is_some())
+                    .build(),
+            ),
             sts: client!(aws_sdk_sts),
+            wafv2: client!(aws_sdk_wafv2),
         }
     }
 }
@@ -68,8 +82,10 @@ pub const IAM_ACTIONS: &[&str] = &[
     "ec2:DescribeRouteTables",
     "ec2:DescribeSecurityGroups",
     "ec2:DescribeSubnets",
+    "ec2:DescribeVolumes",
     "eks:DescribeCluster",
     "eks:DescribeNodegroup",
+    "eks:ListAddons",
     "eks:ListNodegroups",
     "elasticache:DescribeCacheClusters",
     "elasticache:DescribeCacheSubnetGroups",
@@ -81,17 +97,30 @@ pub const IAM_ACTIONS: &[&str] = &[
     "elasticloadbalancing:DescribeTags",
     "elasticloadbalancing:DescribeTargetGroups",
     "elasticloadbalancing:DescribeTargetHealth",
+    "iam:ListOpenIDConnectProviders",
     "rds:DescribeDBClusters",
     "rds:DescribeDBInstances",
     "rds:DescribeDBSubnetGroups",
+    "route53:ListHostedZones",
+    "route53:ListResourceRecordSets",
+    "s3:GetBucketLocation",
+    "s3:GetBucketPublicAccessBlock",
+    "s3:GetEncryptionConfiguration",
     "sts:GetCallerIdentity",
+    "wafv2:GetWebACLForResource",
 ];
 
 /// The IAM action of an operation the SDK reports as (`service`, `operation`).
 pub fn iam_action(service: &str, operation: &str) -> String {
+    // S3 names some actions differently from its operations.
+    match (service, operation) {
+        ("S3", "GetPublicAccessBlock") => return "s3:GetBucketPublicAccessBlock".into(),
+        ("S3", "GetBucketEncryption") => return "s3:GetEncryptionConfiguration".into(),
+        _ => {}
+    }
     let prefix = match service {
         "Elastic Load Balancing v2" => "elasticloadbalancing".to_string(),
-        other => other.to_ascii_lowercase(),
+        other => other.to_ascii_lowercase().replace(' ', ""),
     };
     format!("{prefix}:{operation}")
 }
@@ -265,10 +294,67 @@ pub async fn collect(
         }
         let lbs = aws::load_balancers(c, target.alb.as_deref()).await;
         let vpc = vpc_of().await;
-        aws::ingress(c, lbs, vpc, target, want(Need::TargetHealth)).await
+        aws::ingress(
+            c,
+            lbs,
+            vpc,
+            target,
+            want(Need::TargetHealth),
+            want(Need::Waf),
+        )
+        .await
     };
 
-    let (identity, (cluster, vpc, vpc_source), network, nodes, postgres, redis, certs, ingress) = futures::join!(
+    // Sources that depend on nothing else.
+    let extras = async {
+        let addons = async {
+            if want(Need::Addons) {
+                aws::addons(c, name).await
+            } else {
+                Fetched::NotCollected
+            }
+        };
+        let oidc = async {
+            if want(Need::OidcProviders) {
+                aws::oidc_providers(c).await
+            } else {
+                Fetched::NotCollected
+            }
+        };
+        let dns = async {
+            if want(Need::Dns) {
+                aws::dns(c, &target.domain).await
+            } else {
+                (Fetched::NotCollected, Fetched::NotCollected)
+            }
+        };
+        let bucket = async {
+            match (&target.bucket, want(Need::Bucket)) {
+                (Some(b), true) => aws::bucket(c, b).await,
+                _ => Fetched::NotCollected,
+            }
+        };
+        let volumes = async {
+            if want(Need::Volumes) {
+                aws::volumes(c).await
+            } else {
+                Fetched::NotCollected
+            }
+        };
+        futures::join!(addons, oidc, dns, bucket, volumes)
+    };
+
+    let (
+        identity,
+        (cluster, vpc, vpc_source),
+        network,
+        nodes,
+        postgres,
+        redis,
+        certs,
+        ingress,
+        extras,
+    ) = futures::join!(
         aws::caller_identity(c),
         cluster_vpc.clone(),
         network,
@@ -276,7 +362,8 @@ pub async fn collect(
         postgres,
         redis,
         certificates,
-        ingress
+        ingress,
+        extras
     );
 
     // The run cannot proceed without credentials, an endpoint or the cluster.
@@ -339,6 +426,14 @@ pub async fn collect(
     inv.listeners = ingress.listeners;
     inv.ssl_policies = ingress.ssl_policies;
     inv.target_groups = ingress.target_groups;
+    inv.web_acls = ingress.web_acls;
+    let (addons, oidc, (zones, records), bucket, volumes) = extras;
+    inv.addons = addons;
+    inv.oidc_providers = oidc;
+    inv.hosted_zones = zones;
+    inv.dns_records = records;
+    inv.bucket = bucket;
+    inv.volumes = volumes;
     Ok(inv)
 }
 
@@ -349,6 +444,7 @@ pub(crate) struct Ingress {
     pub listeners: Fetched<Vec<Listener>>,
     pub ssl_policies: Fetched<Vec<SslPolicy>>,
     pub target_groups: Fetched<Vec<TargetGroup>>,
+    pub web_acls: Fetched<Vec<WebAclAssociation>>,
 }
 
 impl Ingress {

@@ -13,6 +13,7 @@ use aws_sdk_elasticloadbalancingv2::types as elbt;
 
 pub const CLUSTER: &str = "langsmith";
 pub const DOMAIN: &str = "langsmith.example.com";
+pub const BUCKET: &str = "langsmith-blobs-test";
 
 #[derive(Debug, Clone)]
 pub struct Variant {
@@ -34,6 +35,23 @@ pub struct Variant {
     pub stop_targets: bool,
     /// Create the ALB at all (false: the state before `helm install`).
     pub alb: bool,
+    /// Associate a WAFv2 web ACL with the ALB.
+    pub waf: bool,
+    /// Point the domain's Route53 alias at the ALB (else at another name).
+    pub dns_to_alb: bool,
+    /// ClickHouse volumes: (type, iops, throughput); none when empty.
+    pub clickhouse_volume: Option<(&'static str, i32, i32)>,
+    /// Block public access on the bucket.
+    pub bucket_private: bool,
+    /// Register the cluster's OIDC issuer in IAM.
+    pub oidc: bool,
+    /// RDS automated backup retention, in days (0: backups off).
+    pub pg_backup_days: i32,
+    pub pg_encrypted: bool,
+    /// ElastiCache engine and version.
+    pub redis_engine: (&'static str, &'static str),
+    /// The node security group admits the ALB's on the target port.
+    pub nodes_admit_alb: bool,
 }
 
 impl Default for Variant {
@@ -53,6 +71,15 @@ impl Default for Variant {
             cert_domain: DOMAIN,
             stop_targets: false,
             alb: true,
+            waf: true,
+            dns_to_alb: true,
+            clickhouse_volume: Some(("gp3", 7000, 1000)),
+            bucket_private: true,
+            oidc: true,
+            pg_backup_days: 7,
+            pg_encrypted: true,
+            redis_engine: ("redis", "7.1"),
+            nodes_admit_alb: true,
         }
     }
 }
@@ -291,7 +318,7 @@ pub async fn seed(conf: &aws_types::SdkConfig, v: &Variant) -> Seeded {
     };
     eks.create_cluster()
         .name(CLUSTER)
-        .version("1.31")
+        .version("1.35")
         .role_arn("arn:aws:iam::123456789012:role/langsmith-eks")
         .resources_vpc_config(
             aws_sdk_eks::types::VpcConfigRequest::builder()
@@ -364,8 +391,8 @@ pub async fn seed(conf: &aws_types::SdkConfig, v: &Variant) -> Seeded {
         .db_subnet_group_name("langsmith")
         .vpc_security_group_ids(&s.db_sg)
         .publicly_accessible(v.pg_public)
-        .backup_retention_period(7)
-        .storage_encrypted(true)
+        .backup_retention_period(v.pg_backup_days)
+        .storage_encrypted(v.pg_encrypted)
         .send()
         .await
         .unwrap();
@@ -382,8 +409,8 @@ pub async fn seed(conf: &aws_types::SdkConfig, v: &Variant) -> Seeded {
     cache
         .create_cache_cluster()
         .cache_cluster_id("langsmith-redis")
-        .engine("redis")
-        .engine_version("7.1")
+        .engine(v.redis_engine.0)
+        .engine_version(v.redis_engine.1)
         .cache_node_type("cache.t3.medium")
         .num_cache_nodes(1)
         .cache_subnet_group_name("langsmith")
@@ -391,6 +418,101 @@ pub async fn seed(conf: &aws_types::SdkConfig, v: &Variant) -> Seeded {
         .send()
         .await
         .unwrap();
+
+    // --- IRSA: the cluster's OIDC issuer as an IAM OIDC provider
+    if v.oidc {
+        let issuer = eks
+            .describe_cluster()
+            .name(CLUSTER)
+            .send()
+            .await
+            .unwrap()
+            .cluster()
+            .and_then(|c| c.identity())
+            .and_then(|i| i.oidc())
+            .and_then(|o| o.issuer())
+            .unwrap()
+            .to_string();
+        aws_sdk_iam::Client::new(conf)
+            .create_open_id_connect_provider()
+            .url(issuer)
+            .client_id_list("sts.amazonaws.com")
+            .thumbprint_list("9e99a48a9960b14926bb7f3b02e22da2b0ab7280")
+            .send()
+            .await
+            .unwrap();
+    }
+
+    // --- blob storage
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(conf)
+            .force_path_style(true)
+            .build(),
+    );
+    s3.create_bucket().bucket(BUCKET).send().await.unwrap();
+    s3.put_bucket_encryption()
+        .bucket(BUCKET)
+        .server_side_encryption_configuration(
+            aws_sdk_s3::types::ServerSideEncryptionConfiguration::builder()
+                .rules(
+                    aws_sdk_s3::types::ServerSideEncryptionRule::builder()
+                        .apply_server_side_encryption_by_default(
+                            aws_sdk_s3::types::ServerSideEncryptionByDefault::builder()
+                                .sse_algorithm(aws_sdk_s3::types::ServerSideEncryption::Aes256)
+                                .build()
+                                .unwrap(),
+                        )
+                        .build(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    if v.bucket_private {
+        s3.put_public_access_block()
+            .bucket(BUCKET)
+            .public_access_block_configuration(
+                aws_sdk_s3::types::PublicAccessBlockConfiguration::builder()
+                    .block_public_acls(true)
+                    .ignore_public_acls(true)
+                    .block_public_policy(true)
+                    .restrict_public_buckets(true)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+
+    // --- ClickHouse's persistent volumes, as the EBS CSI driver tags them
+    if let Some((kind, iops, throughput)) = v.clickhouse_volume {
+        for k in 0..3 {
+            let mut req = ec2
+                .create_volume()
+                .availability_zone(format!("{region}a"))
+                .size(500)
+                .volume_type(ec2t::VolumeType::from(kind))
+                .tag_specifications(
+                    ec2t::TagSpecification::builder()
+                        .resource_type(ec2t::ResourceType::Volume)
+                        .tags(tag(
+                            "kubernetes.io/created-for/pvc/name",
+                            &format!("data-langsmith-clickhouse-{k}"),
+                        ))
+                        .tags(tag("kubernetes.io/created-for/pvc/namespace", "langsmith"))
+                        .build(),
+                );
+            if kind != "gp2" {
+                req = req.iops(iops);
+            }
+            if kind == "gp3" {
+                req = req.throughput(throughput);
+            }
+            req.send().await.unwrap();
+        }
+    }
 
     // --- certificate
     let cert = acm
@@ -469,6 +591,92 @@ pub async fn seed(conf: &aws_types::SdkConfig, v: &Variant) -> Seeded {
                 .r#type(elbt::ActionTypeEnum::Forward)
                 .target_group_arn(&tg)
                 .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    // The controller lets the ALB reach the nodes on the target port.
+    if v.nodes_admit_alb {
+        ec2.authorize_security_group_ingress()
+            .group_id(&s.node_sg)
+            .ip_permissions(from_sg(30080, &alb_sg))
+            .send()
+            .await
+            .unwrap();
+    }
+    let alb_dns = lb.load_balancers()[0].dns_name().unwrap().to_string();
+    if v.waf {
+        let wafv2 = aws_sdk_wafv2::Client::new(conf);
+        let acl = wafv2
+            .create_web_acl()
+            .name("langsmith")
+            .scope(aws_sdk_wafv2::types::Scope::Regional)
+            .default_action(
+                aws_sdk_wafv2::types::DefaultAction::builder()
+                    .allow(aws_sdk_wafv2::types::AllowAction::builder().build())
+                    .build(),
+            )
+            .visibility_config(
+                aws_sdk_wafv2::types::VisibilityConfig::builder()
+                    .sampled_requests_enabled(false)
+                    .cloud_watch_metrics_enabled(false)
+                    .metric_name("langsmith")
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap();
+        wafv2
+            .associate_web_acl()
+            .web_acl_arn(acl.summary().unwrap().arn().unwrap())
+            .resource_arn(&s.alb_arn)
+            .send()
+            .await
+            .unwrap();
+    }
+    let route53 = aws_sdk_route53::Client::new(conf);
+    let zone = route53
+        .create_hosted_zone()
+        .name("example.com")
+        .caller_reference("langsmith-preflight-test")
+        .send()
+        .await
+        .unwrap();
+    let zone_id = zone.hosted_zone().unwrap().id().to_string();
+    let target = if v.dns_to_alb {
+        alb_dns.clone()
+    } else {
+        "old-alb-123.us-east-1.elb.amazonaws.com".to_string()
+    };
+    route53
+        .change_resource_record_sets()
+        .hosted_zone_id(zone_id)
+        .change_batch(
+            aws_sdk_route53::types::ChangeBatch::builder()
+                .changes(
+                    aws_sdk_route53::types::Change::builder()
+                        .action(aws_sdk_route53::types::ChangeAction::Upsert)
+                        .resource_record_set(
+                            aws_sdk_route53::types::ResourceRecordSet::builder()
+                                .name(DOMAIN)
+                                .r#type(aws_sdk_route53::types::RrType::A)
+                                .alias_target(
+                                    aws_sdk_route53::types::AliasTarget::builder()
+                                        .hosted_zone_id("Z35SXDOTRQ7X7K")
+                                        .dns_name(format!("dualstack.{target}"))
+                                        .evaluate_target_health(true)
+                                        .build()
+                                        .unwrap(),
+                                )
+                                .build()
+                                .unwrap(),
+                        )
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+                .unwrap(),
         )
         .send()
         .await
