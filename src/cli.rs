@@ -314,7 +314,8 @@ pub fn select(only: &[String], skip: &[String]) -> Result<Vec<&'static Requireme
 }
 
 /// What to collect for the selected requirements at this stage.
-pub fn needs_of(reqs: &[&Requirement], stage: Stage) -> BTreeSet<Need> {
+pub fn needs_of(reqs: &[&Requirement], settings: &Settings) -> BTreeSet<Need> {
+    let stage = settings.stage;
     let mut needs: BTreeSet<Need> = reqs
         .iter()
         .filter(|r| stage == Stage::Installed || r.spec.stage == Stage::Preflight)
@@ -323,6 +324,10 @@ pub fn needs_of(reqs: &[&Requirement], stage: Stage) -> BTreeSet<Need> {
     if stage == Stage::Preflight {
         needs.remove(&Need::LoadBalancer);
         needs.remove(&Need::TargetHealth);
+    }
+    if settings.clickhouse == ClickhouseMode::External {
+        // Only clickhouse.storage reads volumes, and it is skipped then.
+        needs.remove(&Need::Volumes);
     }
     needs.insert(Need::Cluster);
     needs
@@ -536,7 +541,7 @@ fn check(args: CheckArgs) -> Result<u8, Exit> {
         }
         None => {
             let target = target_spec(&t)?;
-            let needs = needs_of(&reqs, settings.stage);
+            let needs = needs_of(&reqs, &settings);
             let deadline = args.wait.map(|w| started + w);
             let (mut calls, mut retries) = (0, 0);
             loop {
@@ -593,7 +598,7 @@ fn collect_cmd(args: CollectArgs) -> Result<u8, Exit> {
     let (t, settings, _) = effective(&args.target)?;
     let reqs = select(&t.only, &t.skip)?;
     let target = target_spec(&t)?;
-    let needs = needs_of(&reqs, settings.stage);
+    let needs = needs_of(&reqs, &settings);
     let (inv, rec) = collect_live(&t, &target, &needs)?;
     write_out(Some(&args.out), &snapshot::to_json(&inv))?;
     eprintln!(

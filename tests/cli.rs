@@ -492,3 +492,21 @@ fn bad_configuration_names_file_line_and_column() {
     assert_eq!(o.status.code(), Some(2));
     assert!(one_line(&o).contains("cannot read /nonexistent/preflight.toml"));
 }
+
+#[test]
+fn fail_on_warn_turns_warnings_into_a_failing_exit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(REF).unwrap()).unwrap();
+    v["web_acls"]["ok"][0]["web_acl_arn"] = serde_json::Value::Null;
+    let snap = dir.path().join("no-waf.json");
+    std::fs::write(&snap, v.to_string()).unwrap();
+    let snap = snap.to_str().unwrap();
+    let o = run_tool(&["check", "--snapshot", snap]);
+    assert_eq!(o.status.code(), Some(0), "a warning alone passes the gate");
+    assert!(stdout(&o).contains("1 warn"), "{}", stdout(&o));
+    let o = run_tool(&["check", "--snapshot", snap, "--fail-on", "warn"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let o = run_tool(&["check", "--snapshot", snap, "--fail-on", "never"]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -332,6 +332,15 @@ async fn valkey_versions_have_their_own_minimum() {
         r["message"].as_str().unwrap().contains("valkey 8 or later"),
         "{r}"
     );
+    // --only collects only what the selected requirement needs: the caller
+    // identity, the cluster (and, since moto omits its vpcId, its subnets'
+    // VPC), then ElastiCache's clusters, replication groups and subnet groups.
+    assert_eq!(run.report["results"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        run.report["stats"]["api_calls"], 6,
+        "{}",
+        run.report["stats"]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -782,3 +782,481 @@ fn nodes_are_modelled_from_node_groups_when_none_run() {
         cap.message
     );
 }
+
+// ---------------------------------------------------------------- the rest of the reference (issue 3)
+
+fn run_settings(v: &Value, settings: Settings) -> Vec<Finding> {
+    let inv: Inventory = serde_json::from_value(v.clone()).expect("fixture is an inventory");
+    let reqs: Vec<_> = registry::all().iter().collect();
+    evaluate(&inv, &settings, evaluation_time(&inv), &reqs).0
+}
+
+fn installed() -> Settings {
+    Settings {
+        stage: Stage::Installed,
+        baseline: Baseline::Production,
+        ..Default::default()
+    }
+}
+
+fn rules_of<'a>(v: &'a mut Value, name: &str) -> &'a mut Vec<Value> {
+    let id = sg_named(v, name);
+    let g = ok(v, "security_groups")
+        .iter_mut()
+        .find(|g| g["id"] == id.as_str())
+        .unwrap();
+    g["ingress"].as_array_mut().unwrap()
+}
+
+fn assert_error_names(f: &Finding, action: &str) {
+    assert_eq!(f.status, Status::Error, "{}: {}", f.id, f.message);
+    assert!(f.message.contains(action), "{}: {}", f.id, f.message);
+}
+
+#[test]
+fn ingress_security_groups_cases() {
+    let f = one(&base(), "ingress.security-groups");
+    assert_eq!(f.status, Status::Pass, "{}", f.message);
+    assert!(f
+        .evidence
+        .iter()
+        .any(|e| e.contains("clients 0.0.0.0/0 → ALB:443 allowed by")));
+
+    // The nodes no longer admit the ALB on the target port.
+    let mut v = base();
+    rules_of(&mut v, "langsmith-nodes").retain(|r| r["from_port"] != 30080);
+    let f = one(&v, "ingress.security-groups");
+    assert_eq!(f.status, Status::Fail);
+    assert!(
+        f.message.contains("do not admit TCP 30080 from the ALB"),
+        "{}",
+        f.message
+    );
+
+    // A CIDR covering the ALB's subnets is as good as the ALB's security group.
+    let mut v = base();
+    let nodes = rules_of(&mut v, "langsmith-nodes");
+    nodes.retain(|r| r["from_port"] != 30080);
+    nodes.push(json!({"protocol": "tcp", "from_port": 30000, "to_port": 32767, "ipv4_cidrs": ["10.0.0.0/18"]}));
+    assert_eq!(one(&v, "ingress.security-groups").status, Status::Pass);
+
+    // The ALB does not admit the internet on 443.
+    let mut v = base();
+    rules_of(&mut v, "k8s-langsmith-alb")[0]["ipv4_cidrs"] = json!(["10.20.0.0/16"]);
+    let f = one(&v, "ingress.security-groups");
+    assert_eq!(f.status, Status::Fail);
+    assert!(
+        f.message.contains("do not admit TCP 443 from 0.0.0.0/0"),
+        "{}",
+        f.message
+    );
+    // … which is right for a deliberately restricted ALB.
+    let f = find(
+        &run_settings(
+            &v,
+            Settings {
+                alb_allowed_cidrs: Some(vec!["10.20.4.0/24".into()]),
+                ..installed()
+            },
+        ),
+        "ingress.security-groups",
+    );
+    assert_eq!(f.status, Status::Pass, "{}", f.message);
+
+    let mut v = base();
+    deny(&mut v, "security_groups", "ec2:DescribeSecurityGroups");
+    assert_error_names(
+        &one(&v, "ingress.security-groups"),
+        "ec2:DescribeSecurityGroups",
+    );
+}
+
+#[test]
+fn ingress_waf_cases() {
+    assert_eq!(one(&base(), "ingress.waf").status, Status::Pass);
+    let mut v = base();
+    ok(&mut v, "web_acls")[0]["web_acl_arn"] = Value::Null;
+    ok(&mut v, "web_acls")[0]["web_acl_name"] = Value::Null;
+    let f = one(&v, "ingress.waf");
+    assert_eq!(f.status, Status::Warn);
+    assert!(f.message.contains("no WAFv2 web ACL"));
+    assert!(f.remediation.unwrap().contains("README.md §10"));
+    let mut v = base();
+    deny(&mut v, "web_acls", "wafv2:GetWebACLForResource");
+    assert_error_names(&one(&v, "ingress.waf"), "wafv2:GetWebACLForResource");
+    // Before install there is no ALB to protect.
+    let f = find(
+        &run_with(&base(), Stage::Preflight, Baseline::Production),
+        "ingress.waf",
+    );
+    assert_eq!(f.status, Status::Skip);
+}
+
+#[test]
+fn ingress_single_entry_cases() {
+    assert_eq!(one(&base(), "ingress.single-entry").status, Status::Pass);
+    // A Service of type LoadBalancer made an internet-facing NLB for the cluster.
+    let mut v = base();
+    let mut nlb = ok(&mut v, "load_balancers")[0].clone();
+    nlb["arn"] = json!("arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/k8s-langsmith-frontend/1");
+    nlb["name"] = json!("k8s-langsmith-frontend");
+    nlb["lb_type"] = json!("network");
+    nlb["tags"] = json!({"elbv2.k8s.aws/cluster": "langsmith", "service.k8s.aws/stack": "langsmith/langsmith-frontend"});
+    ok(&mut v, "load_balancers").push(nlb.clone());
+    let f = one(&v, "ingress.single-entry");
+    assert_eq!(f.status, Status::Warn);
+    assert!(f.message.contains("k8s-langsmith-frontend (network load balancer, created for langsmith/langsmith-frontend)"), "{}", f.message);
+    // An internal one is not an entry point from outside.
+    ok(&mut v, "load_balancers").last_mut().unwrap()["scheme"] = json!("internal");
+    assert_eq!(one(&v, "ingress.single-entry").status, Status::Pass);
+    let mut v = base();
+    deny(
+        &mut v,
+        "load_balancers",
+        "elasticloadbalancing:DescribeLoadBalancers",
+    );
+    assert_error_names(
+        &one(&v, "ingress.single-entry"),
+        "elasticloadbalancing:DescribeLoadBalancers",
+    );
+}
+
+#[test]
+fn dns_record_cases() {
+    assert_eq!(one(&base(), "dns.record").status, Status::Pass);
+    // A CNAME to the ALB's name passes as well as an alias.
+    let mut v = base();
+    let alb = v["load_balancers"]["ok"][0]["dns_name"].clone();
+    ok(&mut v, "dns_records")[0] = json!({"zone_id": "Z1", "name": "langsmith.example.com.", "record_type": "CNAME", "values": [alb]});
+    assert_eq!(one(&v, "dns.record").status, Status::Pass);
+    // Points elsewhere.
+    let mut v = base();
+    ok(&mut v, "dns_records")[0]["alias_target"] = json!("old-alb-1.us-east-1.elb.amazonaws.com.");
+    let f = one(&v, "dns.record");
+    assert_eq!(f.status, Status::Fail);
+    assert!(
+        f.message
+            .contains("points at old-alb-1.us-east-1.elb.amazonaws.com."),
+        "{}",
+        f.message
+    );
+    // No record.
+    let mut v = base();
+    ok(&mut v, "dns_records").clear();
+    let f = one(&v, "dns.record");
+    assert_eq!(f.status, Status::Fail);
+    assert!(
+        f.message.contains("no A/AAAA alias or CNAME"),
+        "{}",
+        f.message
+    );
+    // A TXT record alone is not a record for the endpoint.
+    ok(&mut v, "dns_records").push(json!({"zone_id": "Z1", "name": "langsmith.example.com.", "record_type": "TXT", "values": ["\"v=x\""]}));
+    assert_eq!(one(&v, "dns.record").status, Status::Fail);
+    // DNS hosted elsewhere.
+    let mut v = base();
+    ok(&mut v, "hosted_zones").clear();
+    ok(&mut v, "dns_records").clear();
+    let f = one(&v, "dns.record");
+    assert_eq!(f.status, Status::Skip);
+    assert!(f.message.contains("DNS hosted elsewhere"));
+    let mut v = base();
+    deny(&mut v, "hosted_zones", "route53:ListHostedZones");
+    assert_error_names(&one(&v, "dns.record"), "route53:ListHostedZones");
+    let mut v = base();
+    deny(&mut v, "dns_records", "route53:ListResourceRecordSets");
+    assert_error_names(&one(&v, "dns.record"), "route53:ListResourceRecordSets");
+}
+
+#[test]
+fn postgres_backups_and_encryption_cases() {
+    let v = base();
+    assert_eq!(one(&v, "postgres.backups").status, Status::Pass);
+    assert_eq!(one(&v, "postgres.encryption").status, Status::Pass);
+    let set = |days: Value, enc: Value| {
+        let mut v = base();
+        ok(&mut v, "db_instances")[0]["backup_retention_days"] = days;
+        ok(&mut v, "db_instances")[0]["storage_encrypted"] = enc;
+        v
+    };
+    // Boundary: one day of retention is "on".
+    assert_eq!(
+        one(&set(json!(1), json!(true)), "postgres.backups").status,
+        Status::Pass
+    );
+    let f = one(&set(json!(0), json!(false)), "postgres.backups");
+    assert_eq!(f.status, Status::Fail);
+    assert!(f.message.contains("retention 0 day(s)"));
+    assert_eq!(
+        one(&set(json!(0), json!(false)), "postgres.encryption").status,
+        Status::Warn
+    );
+    // Not reported: never a pass.
+    let v = set(Value::Null, Value::Null);
+    assert_eq!(one(&v, "postgres.backups").status, Status::Error);
+    assert_eq!(one(&v, "postgres.encryption").status, Status::Error);
+    let mut v = base();
+    deny(&mut v, "db_instances", "rds:DescribeDBInstances");
+    assert_error_names(&one(&v, "postgres.backups"), "rds:DescribeDBInstances");
+    assert_error_names(&one(&v, "postgres.encryption"), "rds:DescribeDBInstances");
+}
+
+#[test]
+fn redis_version_boundaries() {
+    let with = |engine: &str, version: &str, status: &str| {
+        let mut v = base();
+        let c = &mut ok(&mut v, "cache_clusters")[0];
+        c["engine"] = json!(engine);
+        c["engine_version"] = json!(version);
+        c["status"] = json!(status);
+        one(&v, "redis.version")
+    };
+    for (engine, version, want) in [
+        ("redis", "4.0.10", Status::Fail),
+        ("redis", "5.0.6", Status::Pass),
+        ("redis", "7.1", Status::Pass),
+        ("valkey", "7.2", Status::Fail),
+        ("valkey", "8.0", Status::Pass),
+    ] {
+        let f = with(engine, version, "available");
+        assert_eq!(f.status, want, "{engine} {version}: {}", f.message);
+    }
+    let f = with("redis", "7.1", "modifying");
+    assert_eq!(f.status, Status::Fail);
+    assert!(f.message.contains("status is modifying"));
+    let f = one(&base(), "redis.version");
+    assert!(
+        f.evidence[0].contains("node type cache.t3.medium"),
+        "{:?}",
+        f.evidence
+    );
+    let mut v = base();
+    ok(&mut v, "cache_clusters")[0]["transit_encryption"] = json!(true);
+    assert!(one(&v, "redis.version").evidence[0].contains("clients must use rediss://"));
+    let mut v = base();
+    deny(
+        &mut v,
+        "cache_clusters",
+        "elasticache:DescribeCacheClusters",
+    );
+    assert_error_names(
+        &one(&v, "redis.version"),
+        "elasticache:DescribeCacheClusters",
+    );
+}
+
+#[test]
+fn eks_cluster_support_calendar() {
+    let at = |version: &str, status: &str, when: &str| {
+        let mut v = base();
+        v["cluster"]["ok"]["version"] = json!(version);
+        v["cluster"]["ok"]["status"] = json!(status);
+        v["collected_at"] = json!(when);
+        one(&v, "eks.cluster")
+    };
+    // 1.32: standard support until 2026-03-23, extended until 2027-03-23.
+    assert_eq!(
+        at("1.32", "ACTIVE", "2026-03-23T12:00:00Z").status,
+        Status::Pass
+    );
+    let f = at("1.32", "ACTIVE", "2026-03-24T00:00:00Z");
+    assert_eq!(f.status, Status::Warn);
+    assert!(f.message.contains("extended support"), "{}", f.message);
+    assert_eq!(
+        at("1.32", "ACTIVE", "2027-03-24T00:00:00Z").status,
+        Status::Fail
+    );
+    // Newer than the calendar: in standard support.
+    assert_eq!(
+        at("1.99", "ACTIVE", "2026-11-23T00:00:00Z").status,
+        Status::Pass
+    );
+    // Older than anything the calendar knows.
+    assert_eq!(
+        at("1.19", "ACTIVE", "2026-11-23T00:00:00Z").status,
+        Status::Fail
+    );
+    assert_eq!(
+        at("1.35", "UPDATING", "2026-11-23T00:00:00Z").status,
+        Status::Warn
+    );
+    let f = at("1.35", "FAILED", "2026-11-23T00:00:00Z");
+    assert_eq!(f.status, Status::Fail);
+    assert!(f.message.contains("FAILED, not ACTIVE"));
+    let mut v = base();
+    v["cluster"]["ok"]["version"] = Value::Null;
+    assert_eq!(one(&v, "eks.cluster").status, Status::Error);
+}
+
+#[test]
+fn eks_addons_cases() {
+    assert_eq!(one(&base(), "eks.addons").status, Status::Pass);
+    let with = |addons: &[&str], clickhouse| {
+        let mut v = base();
+        v["addons"] = json!({ "ok": addons });
+        find(
+            &run_settings(
+                &v,
+                Settings {
+                    clickhouse,
+                    ..installed()
+                },
+            ),
+            "eks.addons",
+        )
+    };
+    use langsmith_preflight::evaluate::ClickhouseMode::*;
+    let f = with(&["coredns", "metrics-server"], InCluster);
+    assert_eq!(f.status, Status::Fail);
+    assert!(f.message.contains("aws-ebs-csi-driver"));
+    // External ClickHouse needs no EBS CSI driver.
+    assert_eq!(
+        with(&["coredns", "metrics-server"], External).status,
+        Status::Pass
+    );
+    let f = with(&["aws-ebs-csi-driver"], InCluster);
+    assert_eq!(f.status, Status::Warn);
+    assert!(f.message.contains("metrics-server"));
+    let mut v = base();
+    deny(&mut v, "addons", "eks:ListAddons");
+    assert_error_names(&one(&v, "eks.addons"), "eks:ListAddons");
+}
+
+#[test]
+fn eks_irsa_cases() {
+    assert_eq!(one(&base(), "eks.irsa").status, Status::Pass);
+    // Pod Identity alone is enough.
+    let mut v = base();
+    ok(&mut v, "oidc_providers").clear();
+    assert_eq!(one(&v, "eks.irsa").status, Status::Pass);
+    // Neither.
+    v["addons"] = json!({"ok": ["aws-ebs-csi-driver", "metrics-server"]});
+    let f = one(&v, "eks.irsa");
+    assert_eq!(f.status, Status::Warn);
+    assert!(
+        f.message.contains("not registered as an IAM OIDC provider"),
+        "{}",
+        f.message
+    );
+    // A provider for another cluster's issuer does not count.
+    ok(&mut v, "oidc_providers").push(json!(
+        "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/OTHER"
+    ));
+    assert_eq!(one(&v, "eks.irsa").status, Status::Warn);
+    // Unknown either way: error, never pass or warn.
+    let mut v = base();
+    v["addons"] = json!({"ok": []});
+    deny(&mut v, "oidc_providers", "iam:ListOpenIDConnectProviders");
+    assert_error_names(&one(&v, "eks.irsa"), "iam:ListOpenIDConnectProviders");
+    // … unless the other path already proves it.
+    let mut v = base();
+    deny(&mut v, "oidc_providers", "iam:ListOpenIDConnectProviders");
+    assert_eq!(one(&v, "eks.irsa").status, Status::Pass);
+}
+
+#[test]
+fn storage_bucket_cases() {
+    assert_eq!(one(&base(), "storage.bucket").status, Status::Pass);
+    let with = |f: &dyn Fn(&mut Value)| {
+        let mut v = base();
+        f(&mut v["bucket"]["ok"]);
+        one(&v, "storage.bucket")
+    };
+    let f = with(&|b| b["region"] = json!("eu-west-1"));
+    assert_eq!(f.status, Status::Fail);
+    assert!(
+        f.message
+            .contains("in eu-west-1, not in the deployment's region us-east-1"),
+        "{}",
+        f.message
+    );
+    let f = with(&|b| b["public_access_block"] = json!([true, true, false, true]));
+    assert_eq!(f.status, Status::Fail);
+    assert!(
+        f.message.contains("leaves BlockPublicPolicy off"),
+        "{}",
+        f.message
+    );
+    let f = with(&|b| b["encryption"] = Value::Null);
+    assert_eq!(f.status, Status::Fail);
+    assert!(f.message.contains("no default encryption"));
+    let f = with(&|b| b["exists"] = json!(false));
+    assert_eq!(f.status, Status::Fail);
+    assert!(f.message.contains("no such S3 bucket"));
+    // No bucket named: production warns, dev skips.
+    let mut v = base();
+    v["target"]["bucket"] = Value::Null;
+    v["bucket"] = json!("not_collected");
+    assert_eq!(one(&v, "storage.bucket").status, Status::Warn);
+    let f = find(
+        &run_with(&v, Stage::Installed, Baseline::Dev),
+        "storage.bucket",
+    );
+    assert_eq!(f.status, Status::Skip);
+    let mut v = base();
+    deny(&mut v, "bucket", "s3:GetBucketPublicAccessBlock");
+    assert_error_names(&one(&v, "storage.bucket"), "s3:GetBucketPublicAccessBlock");
+}
+
+#[test]
+fn clickhouse_storage_cases() {
+    assert_eq!(one(&base(), "clickhouse.storage").status, Status::Pass);
+    let with = |f: &dyn Fn(&mut Value)| {
+        let mut v = base();
+        for vol in ok(&mut v, "volumes") {
+            f(vol);
+        }
+        one(&v, "clickhouse.storage")
+    };
+    // Boundaries: exactly 7000 IOPS and 1000 MiB/s pass; one less warns.
+    let f = with(&|vol| vol["iops"] = json!(6999));
+    assert_eq!(f.status, Status::Warn);
+    assert!(f.message.contains("6999 IOPS (< 7000)"), "{}", f.message);
+    let f = with(&|vol| vol["throughput"] = json!(999));
+    assert_eq!(f.status, Status::Warn);
+    // io2 has no throughput setting to check.
+    let f = with(&|vol| {
+        vol["volume_type"] = json!("io2");
+        vol["throughput"] = Value::Null;
+    });
+    assert_eq!(f.status, Status::Pass, "{}", f.message);
+    let f = with(&|vol| vol["volume_type"] = json!("gp2"));
+    assert_eq!(f.status, Status::Warn);
+    assert!(
+        f.message
+            .contains("gp2, not an SSD type with provisioned IOPS"),
+        "{}",
+        f.message
+    );
+    // Volumes of another cluster do not count: ClickHouse has none of its own.
+    let f = with(&|vol| vol["clusters"] = json!(["other-cluster"]));
+    assert_eq!(f.status, Status::Fail);
+    assert!(f.message.contains("TROUBLESHOOTING §7.3"), "{}", f.message);
+    let mut v = base();
+    use langsmith_preflight::evaluate::ClickhouseMode;
+    let f = find(
+        &run_settings(
+            &v,
+            Settings {
+                clickhouse: ClickhouseMode::External,
+                ..installed()
+            },
+        ),
+        "clickhouse.storage",
+    );
+    assert_eq!(f.status, Status::Skip);
+    let f = find(
+        &run_settings(
+            &v,
+            Settings {
+                clickhouse: ClickhouseMode::External,
+                ..installed()
+            },
+        ),
+        "eks.clickhouse-node",
+    );
+    assert_eq!(f.status, Status::Skip);
+    assert!(f.message.contains("external"));
+    deny(&mut v, "volumes", "ec2:DescribeVolumes");
+    assert_error_names(&one(&v, "clickhouse.storage"), "ec2:DescribeVolumes");
+}

@@ -444,3 +444,105 @@ async fn a_missing_cluster_stops_collection() {
         "EKS cluster \"langsmith\" not found in eu-west-1 (check --cluster and --region)"
     );
 }
+
+/// moto has no EKS ListAddons (it answers 404), so the add-on path, with
+/// its pagination, is covered here; the moto runs report `error` for it.
+#[tokio::test]
+async fn eks_addons_are_listed_across_pages() {
+    use aws_sdk_eks::operation::list_addons::ListAddonsOutput;
+    let page1 = mock!(aws_sdk_eks::Client::list_addons)
+        .match_requests(|r| r.next_token().is_none())
+        .then_output(|| {
+            ListAddonsOutput::builder()
+                .addons("vpc-cni")
+                .addons("metrics-server")
+                .next_token("page-2")
+                .build()
+        });
+    let page2 = mock!(aws_sdk_eks::Client::list_addons)
+        .match_requests(|r| r.next_token() == Some("page-2"))
+        .then_output(|| {
+            ListAddonsOutput::builder()
+                .addons("aws-ebs-csi-driver")
+                .build()
+        });
+    let m = Mocked {
+        sts: vec![sts_rule()],
+        eks: vec![cluster_rule(), page1, page2],
+        ..Default::default()
+    };
+    let rec = CallRecorder::new();
+    let inv = collect(
+        &m.clients(&rec),
+        &target(),
+        "us-east-1",
+        &needs(&[Need::Cluster, Need::Addons]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        inv.addons,
+        Fetched::Ok(vec![
+            "aws-ebs-csi-driver".to_string(),
+            "metrics-server".to_string(),
+            "vpc-cni".to_string()
+        ])
+    );
+    let pages = rec
+        .calls()
+        .iter()
+        .filter(|c| c.operation == "ListAddons")
+        .count();
+    assert_eq!(pages, 2, "both pages read");
+    // The add-ons feed the evaluation: EBS CSI and metrics-server present.
+    let reqs: Vec<_> = ["eks.addons"]
+        .iter()
+        .map(|id| langsmith_preflight::registry::find(id).unwrap())
+        .collect();
+    let (findings, _, _) = langsmith_preflight::evaluate::evaluate(
+        &inv,
+        &Default::default(),
+        langsmith_preflight::evaluate::evaluation_time(&inv),
+        &reqs,
+    );
+    assert_eq!(
+        findings[0].status,
+        langsmith_preflight::report::Status::Pass,
+        "{}",
+        findings[0].message
+    );
+}
+
+/// A denied ListAddons makes the add-on requirements `error`, naming the action.
+#[tokio::test]
+async fn a_denied_list_addons_is_an_error_naming_the_action() {
+    let denied = mock!(aws_sdk_eks::Client::list_addons).then_error(|| {
+        aws_sdk_eks::operation::list_addons::ListAddonsError::generic(
+            ErrorMetadata::builder()
+                .code("AccessDeniedException")
+                .message("User is not authorized to perform: eks:ListAddons")
+                .build(),
+        )
+    });
+    let m = Mocked {
+        sts: vec![sts_rule()],
+        eks: vec![cluster_rule(), denied],
+        ..Default::default()
+    };
+    let rec = CallRecorder::new();
+    let inv = collect(
+        &m.clients(&rec),
+        &target(),
+        "us-east-1",
+        &needs(&[Need::Cluster, Need::Addons]),
+    )
+    .await
+    .unwrap();
+    match &inv.addons {
+        Fetched::Failed(e) => {
+            assert_eq!(e.action, "eks:ListAddons");
+            assert_eq!(e.kind, CallErrorKind::Denied);
+        }
+        other => panic!("expected a denied call, got {other:?}"),
+    }
+}

@@ -93,6 +93,12 @@ pub fn capacity(ctx: &Ctx) -> Outcome {
 /// `eks.clickhouse-node`: enough distinct nodes each able to host one
 /// ClickHouse replica (8 vCPU / 32 GiB allocatable).
 pub fn clickhouse_node(ctx: &Ctx) -> Outcome {
+    if ctx.settings.clickhouse == crate::evaluate::ClickhouseMode::External {
+        return Err(crate::evaluate::Problem::Skip(
+            "ClickHouse is external (--clickhouse external): no worker node needs to host it"
+                .into(),
+        ));
+    }
     let nodes = resolved(&ctx.r.nodes)?;
     let fits = |n: &&Node, vcpu: f64, gib: f64| {
         n.alloc.millicores >= (vcpu * 1000.0) as u64 && n.alloc.memory_mib >= (gib * 1024.0) as u64
