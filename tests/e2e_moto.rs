@@ -9,32 +9,46 @@ mod support;
 
 use std::collections::BTreeMap;
 
+use support::proxy::{Proxy, ProxyOptions};
 use support::seed::{self, Variant, BUCKET, CLUSTER, DOMAIN};
 use support::{moto::Moto, result, run_tool, statuses, stderr};
 
 const REGION: &str = "us-east-1";
 
 struct Run {
+    // Dropped first: asserts that everything the tool sent through it was a read.
+    proxy: Proxy,
     _moto: Moto,
     seeded: seed::Seeded,
     report: serde_json::Value,
     code: i32,
+    /// Where the tool is pointed: the proxy in front of moto.
     endpoint: String,
+    /// moto itself, for the test's own (mutating) calls.
+    moto_endpoint: String,
 }
 
 async fn scenario(v: Variant, extra: &[&str]) -> Run {
+    scenario_via(v, extra, &ProxyOptions::default()).await
+}
+
+async fn scenario_via(v: Variant, extra: &[&str], opts: &ProxyOptions) -> Run {
     let moto = Moto::start();
-    let endpoint = moto.endpoint();
-    let conf = seed::sdk_config(&endpoint, REGION).await;
+    let moto_endpoint = moto.endpoint();
+    let conf = seed::sdk_config(&moto_endpoint, REGION).await;
     let seeded = seed::seed(&conf, &v).await;
+    let proxy = Proxy::start(&moto_endpoint, opts);
+    let endpoint = proxy.endpoint();
     let (report, code) = check(&endpoint, extra);
     assert_offline_equals_live(&endpoint, extra, &report, code);
     Run {
+        proxy,
         _moto: moto,
         seeded,
         report,
         code,
         endpoint,
+        moto_endpoint,
     }
 }
 
@@ -179,6 +193,18 @@ async fn reference_deployment_passes() {
         .as_str()
         .unwrap()
         .contains("reported no security groups"));
+    // Every action seen on the wire is in the published least-privilege policy.
+    let policy: std::collections::BTreeSet<String> = langsmith_preflight::collect::IAM_ACTIONS
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let wire = run.proxy.iam_actions();
+    assert!(wire.len() >= 25, "{wire:?}");
+    let outside: Vec<_> = wire.difference(&policy).collect();
+    assert!(
+        outside.is_empty(),
+        "sent but not in the IAM policy: {outside:?}"
+    );
     // The capacity evidence carries the allocatable model's numbers.
     let cap = result(&run.report, "eks.capacity");
     assert!(cap["message"]
@@ -638,7 +664,7 @@ async fn wait_polls_until_targets_are_healthy() {
     .spawn()
     .unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-    let conf = seed::sdk_config(&ep, REGION).await;
+    let conf = seed::sdk_config(&run.moto_endpoint, REGION).await;
     aws_sdk_ec2::Client::new(&conf)
         .start_instances()
         .set_instance_ids(Some(run.seeded.instances.clone()))
@@ -714,4 +740,114 @@ async fn terraform_outputs_set_the_target_and_secrets_never_leak() {
     assert_eq!(r["target"]["alb"], run.seeded.alb_arn.as_str());
     assert_eq!(r["target"]["domain"], DOMAIN);
     expect(&r, REFERENCE);
+}
+
+/// The wire-level read-only check is not vacuous: a write through the proxy fails it.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_read_only_check_catches_a_write() {
+    let moto = Moto::start();
+    let mut proxy = Proxy::start(&moto.endpoint(), &ProxyOptions::default());
+    let conf = seed::sdk_config(&proxy.endpoint(), REGION).await;
+    let ec2 = aws_sdk_ec2::Client::new(&conf);
+    ec2.describe_vpcs().send().await.unwrap();
+    proxy.assert_read_only();
+    ec2.create_vpc()
+        .cidr_block("10.9.0.0/16")
+        .send()
+        .await
+        .unwrap();
+    let eks = aws_sdk_eks::Client::new(&conf);
+    let _ = eks.delete_cluster().name("x").send().await;
+    let caught =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| proxy.assert_read_only()));
+    let msg = caught
+        .unwrap_err()
+        .downcast_ref::<String>()
+        .cloned()
+        .unwrap_or_default();
+    assert!(msg.contains("ec2:CreateVpc"), "{msg}");
+    // A REST write (EKS DeleteCluster is an HTTP DELETE) is caught too.
+    let reqs = proxy.requests();
+    assert!(
+        reqs.iter()
+            .any(|r| r.service == "eks" && r.method == "DELETE"),
+        "{reqs:?}"
+    );
+    proxy.disarm();
+}
+
+/// Throttling and 5xx answers on a fraction of requests are retried: the
+/// results equal a fault-free run's, and `stats` counts the retries.
+#[tokio::test(flavor = "multi_thread")]
+async fn injected_throttling_and_5xx_do_not_change_the_results() {
+    let run = scenario_via(
+        Variant::default(),
+        &[],
+        &ProxyOptions {
+            fault_rate: 0.3,
+            ..Default::default()
+        },
+    )
+    .await;
+    let (clean, clean_code) = check(&run.moto_endpoint, &[]);
+    assert_eq!(run.report["results"], clean["results"]);
+    assert_eq!(run.code, clean_code);
+    let injected = run
+        .proxy
+        .requests()
+        .iter()
+        .filter(|r| r.injected.is_some())
+        .count() as u64;
+    let retries = run.report["stats"]["retries"].as_u64().unwrap();
+    assert!(retries > 0, "{}", run.report["stats"]);
+    assert!(
+        retries <= injected,
+        "{retries} retries, {injected} faults injected"
+    );
+    assert_eq!(clean["stats"]["retries"], 0);
+    let kinds: std::collections::BTreeSet<_> = run
+        .proxy
+        .requests()
+        .iter()
+        .filter_map(|r| r.injected.clone())
+        .collect();
+    assert_eq!(
+        kinds.len(),
+        2,
+        "both throttling and 5xx were injected: {kinds:?}"
+    );
+}
+
+/// A call that stays denied makes only the requirements that need it `error`,
+/// naming the IAM action; every other result is unchanged.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_denied_call_errors_only_what_needs_it() {
+    let run = scenario_via(
+        Variant::default(),
+        &[],
+        &ProxyOptions {
+            deny: vec!["elasticloadbalancing:DescribeTargetHealth".into()],
+            ..Default::default()
+        },
+    )
+    .await;
+    let (clean, _) = check(&run.moto_endpoint, &[]);
+    let (denied, clean) = (statuses(&run.report), statuses(&clean));
+    let changed: Vec<_> = denied
+        .iter()
+        .filter(|(id, s)| clean.get(*id) != Some(*s))
+        .map(|(id, s)| format!("{id}: {s}"))
+        .collect();
+    assert_eq!(changed, vec!["ingress.targets-healthy: error"]);
+    let r = result(&run.report, "ingress.targets-healthy");
+    assert!(
+        r["message"]
+            .as_str()
+            .unwrap()
+            .contains("elasticloadbalancing:DescribeTargetHealth was denied"),
+        "{r}"
+    );
+    // Nothing failed; the reference scenario's errors give exit code 4.
+    assert_eq!(run.report["summary"]["fail"], 0);
+    assert_eq!(run.code, 4);
 }
