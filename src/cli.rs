@@ -101,6 +101,10 @@ pub struct TargetArgs {
     /// Target options from `terraform output -json` of the LangChain module (FILE, or - for stdin).
     #[arg(long, value_name = "FILE|-")]
     pub terraform_outputs: Option<PathBuf>,
+    /// Give up on AWS after DURATION (e.g. 90s, 5m): the whole collection, and each
+    /// call within it, must finish in that time, else the run stops with exit code 1.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
     /// Check only these requirement ids (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "ID,…")]
     pub only: Vec<String>,
@@ -167,6 +171,20 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         };
     }
     Ok(total)
+}
+
+/// `2m30s`, `90s`, `500ms`: the inverse of [`parse_duration`] for messages.
+pub fn format_duration(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms % 1000 != 0 {
+        return format!("{ms}ms");
+    }
+    let (m, s) = (ms / 60_000, (ms / 1000) % 60);
+    match (m, s) {
+        (0, s) => format!("{s}s"),
+        (m, 0) => format!("{m}m"),
+        (m, s) => format!("{m}m{s}s"),
+    }
 }
 
 fn parse_report(s: &str) -> Result<(Format, PathBuf), String> {
@@ -364,6 +382,7 @@ fn effective(t: &TargetArgs) -> Result<(TargetArgs, Settings, Option<FailOn>), E
         },
         stage: t.stage.or(cfg.stage),
         baseline: t.baseline.or(cfg.baseline),
+        timeout: t.timeout,
         config: t.config.clone(),
         terraform_outputs: t.terraform_outputs.clone(),
         only: if t.only.is_empty() {
@@ -435,9 +454,17 @@ fn runtime() -> Result<tokio::runtime::Runtime, Exit> {
         .map_err(|e| run_failed(format!("cannot start the async runtime: {e}")))
 }
 
+/// The default for `--timeout`: generous for a large account behind
+/// throttling, short enough that a hung endpoint does not stall a CI job.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
+
 async fn sdk_config(t: &TargetArgs) -> Result<aws_types::SdkConfig, Exit> {
     use aws_config::retry::RetryConfig;
     use aws_config::timeout::TimeoutConfig;
+    let total = t.timeout.unwrap_or(DEFAULT_TIMEOUT);
+    if total.is_zero() {
+        return Err(usage("--timeout must be longer than 0s"));
+    }
     let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
         .retry_config(
             // Bounded: throttling and 5xx are retried, an unreachable endpoint fails in seconds.
@@ -447,9 +474,9 @@ async fn sdk_config(t: &TargetArgs) -> Result<aws_types::SdkConfig, Exit> {
         )
         .timeout_config(
             TimeoutConfig::builder()
-                .connect_timeout(Duration::from_secs(5))
-                .operation_attempt_timeout(Duration::from_secs(30))
-                .operation_timeout(Duration::from_secs(120))
+                .connect_timeout(total.min(Duration::from_secs(5)))
+                .operation_attempt_timeout(total.min(Duration::from_secs(30)))
+                .operation_timeout(total)
                 .build(),
         );
     if let Some(r) = &t.region {
@@ -491,14 +518,25 @@ fn collect_live(
         let recorder = CallRecorder::new();
         let clients = Clients::new(&conf, &recorder);
         let progress = progress(&recorder, &region);
-        let inv = collect::collect(&clients, target, &region, needs).await;
+        let total = t.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        let inv = tokio::time::timeout(total, collect::collect(&clients, target, &region, needs))
+            .await
+            .unwrap_or_else(|_| {
+                Err(CollectError::TimedOut {
+                    after: format_duration(total),
+                    waiting_on: recorder.in_flight(),
+                    answered: recorder.finished(),
+                })
+            });
         if let Some(p) = progress {
             p.abort();
             eprint!("\r\x1b[2K");
         }
         let inv = inv.map_err(|e| match e {
             CollectError::Credentials(_)
+            | CollectError::CredentialsRejected { .. }
             | CollectError::Unreachable(_)
+            | CollectError::TimedOut { .. }
             | CollectError::ClusterNotFound { .. } => run_failed(e.to_string()),
         })?;
         Ok((inv, recorder))

@@ -206,6 +206,53 @@ impl Inventory {
     }
 }
 
+impl Inventory {
+    /// Every call that gave no answer, in field order: what a snapshot
+    /// records as denied or failed.
+    pub fn failed_calls(&self) -> Vec<&CallError> {
+        fn f<T>(x: &Fetched<T>) -> Option<&CallError> {
+            match x {
+                Fetched::Failed(e) => Some(e),
+                _ => None,
+            }
+        }
+        let mut out: Vec<&CallError> = [
+            f(&self.cluster),
+            f(&self.nodegroups),
+            f(&self.instances),
+            f(&self.instance_types),
+            f(&self.subnets),
+            f(&self.route_tables),
+            f(&self.security_groups),
+            f(&self.db_instances),
+            f(&self.db_clusters),
+            f(&self.db_subnet_groups),
+            f(&self.cache_clusters),
+            f(&self.replication_groups),
+            f(&self.cache_subnet_groups),
+            f(&self.load_balancers),
+            f(&self.listeners),
+            f(&self.ssl_policies),
+            f(&self.target_groups),
+            f(&self.certificates),
+            f(&self.addons),
+            f(&self.oidc_providers),
+            f(&self.web_acls),
+            f(&self.hosted_zones),
+            f(&self.dns_records),
+            f(&self.bucket),
+            f(&self.volumes),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if let Fetched::Ok(tgs) = &self.target_groups {
+            out.extend(tgs.iter().filter_map(|t| f(&t.health)));
+        }
+        out
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Cluster {
     pub name: String,

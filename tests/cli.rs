@@ -510,3 +510,67 @@ fn fail_on_warn_turns_warnings_into_a_failing_exit() {
     let o = run_tool(&["check", "--snapshot", snap, "--fail-on", "never"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// An endpoint that accepts connections and never answers: the run ends with
+/// exit code 1 and one line naming what it waited for, within the timeout.
+#[test]
+fn a_hung_endpoint_ends_the_run_within_the_timeout() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    // Hold every connection open without a byte of answer.
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for c in listener.incoming() {
+            held.push(c);
+        }
+    });
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let started = std::time::Instant::now();
+    let o = run_tool(&[
+        "check",
+        "--cluster",
+        "x",
+        "--domain",
+        "ls.example.com",
+        "--region",
+        "us-east-1",
+        "--endpoint-url",
+        &endpoint,
+        "--timeout",
+        "2s",
+    ]);
+    let took = started.elapsed();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let line = one_line(&o);
+    assert!(
+        line.contains("no complete answer from AWS within 2s (--timeout)"),
+        "{line}"
+    );
+    assert!(
+        line.contains("sts:GetCallerIdentity"),
+        "names what it waited on: {line}"
+    );
+    assert!(took < std::time::Duration::from_secs(6), "took {took:?}");
+    assert!(took >= std::time::Duration::from_secs(2), "took {took:?}");
+}
+
+#[test]
+fn bad_timeouts_are_usage_errors() {
+    for t in ["0s", "soon", "-5s"] {
+        let o = run_tool(&[
+            "check",
+            "--cluster",
+            "x",
+            "--domain",
+            "ls.example.com",
+            "--region",
+            "us-east-1",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+            "--timeout",
+            t,
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{t}: {}", stderr(&o));
+        assert_eq!(stderr(&o).lines().count(), 1, "{t}: {}", stderr(&o));
+    }
+}

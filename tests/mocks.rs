@@ -546,3 +546,39 @@ async fn a_denied_list_addons_is_an_error_naming_the_action() {
         other => panic!("expected a denied call, got {other:?}"),
     }
 }
+
+/// Credentials that expire after the first calls: the run stops with one
+/// clear message instead of turning every later call into an error.
+#[tokio::test]
+async fn credentials_expiring_mid_run_stop_the_run() {
+    let expired = mock!(aws_sdk_eks::Client::list_addons).then_error(|| {
+        aws_sdk_eks::operation::list_addons::ListAddonsError::generic(
+            ErrorMetadata::builder()
+                .code("ExpiredTokenException")
+                .message("The security token included in the request is expired")
+                .build(),
+        )
+    });
+    let m = Mocked {
+        sts: vec![sts_rule()],
+        eks: vec![cluster_rule(), expired],
+        ..Default::default()
+    };
+    let rec = CallRecorder::new();
+    let err = collect(
+        &m.clients(&rec),
+        &target(),
+        "us-east-1",
+        &needs(&[Need::Cluster, Need::Addons]),
+    )
+    .await
+    .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.starts_with(
+            "the AWS credentials were rejected during the run (ExpiredTokenException on eks:ListAddons)"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("aws sso login"), "{text}");
+}

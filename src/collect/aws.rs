@@ -33,6 +33,12 @@ const BAD_CREDENTIALS: &[&str] = &[
     "InvalidSignatureException",
 ];
 
+/// True for the error codes that mean the credentials themselves were
+/// refused (expired, revoked, malformed), not a missing permission.
+pub(super) fn rejects_credentials(code: &str) -> bool {
+    BAD_CREDENTIALS.contains(&code)
+}
+
 fn call_error<E>(action: &str, err: &SdkError<E, HttpResponse>) -> CallError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,

@@ -146,6 +146,14 @@ pub enum CollectError {
     Unreachable(String),
     #[error("EKS cluster {cluster:?} not found in {region} (check --cluster and --region)")]
     ClusterNotFound { cluster: String, region: String },
+    #[error("the AWS credentials were rejected during the run ({code} on {action}): they expired or were revoked; refresh them (e.g. `aws sso login`, or new session credentials) and run again")]
+    CredentialsRejected { action: String, code: String },
+    #[error("no complete answer from AWS within {after} (--timeout): {answered} call(s) finished, still waiting on {}; check the endpoint, region and network, or raise --timeout", if waiting_on.is_empty() { "nothing in flight".to_string() } else { waiting_on.join(", ") })]
+    TimedOut {
+        after: String,
+        waiting_on: Vec<String>,
+        answered: u64,
+    },
 }
 
 /// Collects what the requirements in `needs` use.
@@ -434,6 +442,18 @@ pub async fn collect(
     inv.dns_records = records;
     inv.bucket = bucket;
     inv.volumes = volumes;
+    // Credentials that expire (or are revoked) mid-run make the later calls
+    // fail: that is one problem with one fix, not a page of errors.
+    if let Some(e) = inv
+        .failed_calls()
+        .into_iter()
+        .find(|e| e.code.as_deref().is_some_and(aws::rejects_credentials))
+    {
+        return Err(CollectError::CredentialsRejected {
+            action: e.action.clone(),
+            code: e.code.clone().unwrap_or_default(),
+        });
+    }
     Ok(inv)
 }
 

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::{
     BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
+    FinalizerInterceptorContextRef,
 };
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
@@ -23,6 +24,18 @@ pub struct RecordedCall {
 struct Inner {
     calls: Vec<RecordedCall>,
     attempts: u64,
+    /// Operations sent and not yet answered (for timeout messages).
+    in_flight: Vec<RecordedCall>,
+    /// Operations that finished, with an answer or an error.
+    finished: u64,
+}
+
+fn call_of(cfg: &ConfigBag) -> RecordedCall {
+    let (service, operation) = cfg
+        .load::<Metadata>()
+        .map(|m| (m.service().to_string(), m.name().to_string()))
+        .unwrap_or_else(|| ("unknown".into(), "unknown".into()));
+    RecordedCall { service, operation }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -42,6 +55,24 @@ impl CallRecorder {
 
     pub fn api_calls(&self) -> u64 {
         self.inner.lock().expect("recorder lock").calls.len() as u64
+    }
+
+    /// Operations sent that have not finished yet, as IAM actions, sorted.
+    pub fn in_flight(&self) -> Vec<String> {
+        let g = self.inner.lock().expect("recorder lock");
+        let mut v: Vec<String> = g
+            .in_flight
+            .iter()
+            .map(|c| super::iam_action(&c.service, &c.operation))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// Operations that finished, with an answer or an error.
+    pub fn finished(&self) -> u64 {
+        self.inner.lock().expect("recorder lock").finished
     }
 
     /// Attempts beyond the first of each operation.
@@ -64,15 +95,25 @@ impl Intercept for CallRecorder {
         _rc: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        let (service, operation) = cfg
-            .load::<Metadata>()
-            .map(|m| (m.service().to_string(), m.name().to_string()))
-            .unwrap_or_else(|| ("unknown".into(), "unknown".into()));
-        self.inner
-            .lock()
-            .expect("recorder lock")
-            .calls
-            .push(RecordedCall { service, operation });
+        let call = call_of(cfg);
+        let mut g = self.inner.lock().expect("recorder lock");
+        g.in_flight.push(call.clone());
+        g.calls.push(call);
+        Ok(())
+    }
+
+    fn read_after_execution(
+        &self,
+        _context: &FinalizerInterceptorContextRef<'_>,
+        _rc: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let call = call_of(cfg);
+        let mut g = self.inner.lock().expect("recorder lock");
+        if let Some(i) = g.in_flight.iter().position(|c| *c == call) {
+            g.in_flight.remove(i);
+        }
+        g.finished += 1;
         Ok(())
     }
 
