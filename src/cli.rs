@@ -176,7 +176,7 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 /// `2m30s`, `90s`, `500ms`: the inverse of [`parse_duration`] for messages.
 pub fn format_duration(d: Duration) -> String {
     let ms = d.as_millis();
-    if ms % 1000 != 0 {
+    if !ms.is_multiple_of(1000) {
         return format!("{ms}ms");
     }
     let (m, s) = (ms / 60_000, (ms / 1000) % 60);
@@ -473,10 +473,11 @@ async fn sdk_config(t: &TargetArgs) -> Result<aws_types::SdkConfig, Exit> {
                 .with_initial_backoff(Duration::from_millis(500)),
         )
         .timeout_config(
+            // A stalled attempt is cut and retried; the whole collection is
+            // bounded by `--timeout` in `collect_live`, which names what hung.
             TimeoutConfig::builder()
                 .connect_timeout(total.min(Duration::from_secs(5)))
                 .operation_attempt_timeout(total.min(Duration::from_secs(30)))
-                .operation_timeout(total)
                 .build(),
         );
     if let Some(r) = &t.region {
