@@ -194,3 +194,48 @@ fn the_policy_names_exactly_the_actions_collect_calls() {
         "README.md's IAM policy is stale; `langsmith-preflight iam-policy` prints the current one"
     );
 }
+
+/// The dependency table the benchmark's critical path uses covers exactly the
+/// actions the tool calls, and names only actions the tool calls.
+#[test]
+fn the_dependency_table_covers_every_action() {
+    use langsmith_preflight::collect::{DEPENDS_ON, IAM_ACTIONS};
+    let keys: BTreeSet<String> = DEPENDS_ON.iter().map(|(k, _)| k.to_string()).collect();
+    let policy: BTreeSet<String> = IAM_ACTIONS.iter().map(|s| s.to_string()).collect();
+    assert_same("keys of DEPENDS_ON", &keys, &policy);
+    for (k, deps) in DEPENDS_ON {
+        for d in *deps {
+            assert!(policy.contains(*d), "{k} depends on unknown action {d}");
+        }
+    }
+}
+
+#[test]
+fn the_critical_path_follows_dependencies_not_mere_order() {
+    use langsmith_preflight::collect::critical_path;
+    let c = |a: &str, s: f64, e: f64| (a.to_string(), s, e);
+    let calls = vec![
+        c("eks:DescribeCluster", 0.0, 1.0),
+        c("ec2:DescribeSubnets", 1.0, 2.0),
+        // Sent late, but it needs nothing: not part of a chain.
+        c("ec2:DescribeVolumes", 2.0, 3.0),
+        c("ec2:DescribeRouteTables", 2.0, 3.0),
+        // A second page of route tables.
+        c("ec2:DescribeRouteTables", 3.0, 4.0),
+        // Parallel with the cluster: no edge.
+        c("sts:GetCallerIdentity", 0.0, 1.0),
+    ];
+    let chain: Vec<&str> = critical_path(&calls, 0.01)
+        .into_iter()
+        .map(|i| calls[i].0.as_str())
+        .collect();
+    assert_eq!(
+        chain,
+        [
+            "eks:DescribeCluster",
+            "ec2:DescribeSubnets",
+            "ec2:DescribeRouteTables",
+            "ec2:DescribeRouteTables"
+        ]
+    );
+}

@@ -793,7 +793,71 @@ async fn tags_of(c: &Clients, arns: Vec<String>) -> Result<TagMap, CallError> {
     Ok(out)
 }
 
-async fn listeners_of(c: &Clients, lb_arn: &str) -> Result<Vec<Listener>, CallError> {
+/// The load balancer's listeners with all their certificates, and the SSL
+/// policies they name. Right after DescribeListeners, the SNI certificates of
+/// every HTTPS listener and the policies are fetched concurrently; `claimed`
+/// holds the policy names another load balancer already asked for, so that no
+/// policy is fetched twice in a run.
+async fn listeners_of(
+    c: &Clients,
+    lb_arn: &str,
+    claimed: &std::sync::Mutex<BTreeSet<String>>,
+) -> Result<(Vec<Listener>, Result<Vec<SslPolicy>, CallError>), CallError> {
+    let mut out = listeners_only(c, lb_arn).await?;
+    let names: Vec<String> = {
+        let mut taken = claimed.lock().expect("policy claims");
+        out.iter()
+            .filter_map(|l| l.ssl_policy.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .filter(|n| taken.insert(n.clone()))
+            .collect()
+    };
+    let https: Vec<String> = out
+        .iter()
+        .filter(|l| l.protocol == "HTTPS")
+        .map(|l| l.arn.clone())
+        .collect();
+    let sni = futures::stream::iter(https)
+        .map(|arn| async move {
+            // DescribeListeners names only the default certificate; SNI ones come from here.
+            let certs: Result<Vec<_>, _> = c
+                .elbv2
+                .describe_listener_certificates()
+                .listener_arn(&arn)
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await;
+            certs
+                .map(|v| (arn, v))
+                .map_err(|e| call_error("elasticloadbalancing:DescribeListenerCertificates", &e))
+        })
+        .buffered(FAN_OUT)
+        .collect::<Vec<_>>();
+    let (sni, policies) = futures::join!(sni, ssl_policies(c, names));
+    for answer in sni {
+        let (arn, extra) = answer?;
+        let Some(l) = out.iter_mut().find(|l| l.arn == arn) else {
+            continue;
+        };
+        for cert in &extra {
+            let Some(a) = cert.certificate_arn() else {
+                continue;
+            };
+            if !l.certificates.iter().any(|c| c.arn == a) {
+                l.certificates.push(ListenerCertificate {
+                    arn: a.to_string(),
+                    is_default: cert.is_default().unwrap_or(false),
+                });
+            }
+        }
+    }
+    Ok((out, policies))
+}
+
+async fn listeners_only(c: &Clients, lb_arn: &str) -> Result<Vec<Listener>, CallError> {
     let items: Vec<_> = c
         .elbv2
         .describe_listeners()
@@ -811,7 +875,7 @@ async fn listeners_of(c: &Clients, lb_arn: &str) -> Result<Vec<Listener>, CallEr
             .protocol()
             .map(|p| p.as_str().to_string())
             .unwrap_or_default();
-        let mut certificates: Vec<ListenerCertificate> = l
+        let certificates: Vec<ListenerCertificate> = l
             .certificates()
             .iter()
             .filter_map(|c| {
@@ -821,30 +885,6 @@ async fn listeners_of(c: &Clients, lb_arn: &str) -> Result<Vec<Listener>, CallEr
                 })
             })
             .collect();
-        if protocol == "HTTPS" {
-            // DescribeListeners names only the default certificate; SNI ones come from here.
-            let extra: Vec<_> = c
-                .elbv2
-                .describe_listener_certificates()
-                .listener_arn(&arn)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await
-                .map_err(|e| call_error("elasticloadbalancing:DescribeListenerCertificates", &e))?;
-            for cert in &extra {
-                let Some(a) = cert.certificate_arn() else {
-                    continue;
-                };
-                if !certificates.iter().any(|c| c.arn == a) {
-                    certificates.push(ListenerCertificate {
-                        arn: a.to_string(),
-                        is_default: cert.is_default().unwrap_or(false),
-                    });
-                }
-            }
-        }
         out.push(Listener {
             arn,
             load_balancer_arn: l.load_balancer_arn().unwrap_or(lb_arn).to_string(),
@@ -1029,6 +1069,8 @@ pub(super) async fn ingress(
         .into_iter()
         .map(|l| l.arn.clone())
         .collect();
+    let claimed = std::sync::Mutex::new(BTreeSet::new());
+    let claimed = &claimed;
     let per_lb: Vec<_> = futures::stream::iter(candidates.iter())
         .map(|arn| async move {
             let tgs = async {
@@ -1045,7 +1087,7 @@ pub(super) async fn ingress(
                     None
                 }
             };
-            futures::join!(listeners_of(c, arn), tgs, waf)
+            futures::join!(listeners_of(c, arn, claimed), tgs, waf)
         })
         .buffered(FAN_OUT)
         .collect()
@@ -1053,7 +1095,9 @@ pub(super) async fn ingress(
     let mut listeners = Vec::new();
     let mut groups = Vec::new();
     let mut acls = Vec::new();
+    let mut policies = Vec::new();
     let mut listener_err = None;
+    let mut policy_err = None;
     let mut group_err = None;
     let mut waf_err = None;
     for (ls, tgs, waf) in per_lb {
@@ -1063,7 +1107,13 @@ pub(super) async fn ingress(
             None => {}
         }
         match ls {
-            Ok(l) => listeners.extend(l),
+            Ok((l, p)) => {
+                listeners.extend(l);
+                match p {
+                    Ok(p) => policies.extend(p),
+                    Err(e) => policy_err = policy_err.or(Some(e)),
+                }
+            }
             Err(e) => listener_err = listener_err.or(Some(e)),
         }
         match tgs {
@@ -1072,13 +1122,11 @@ pub(super) async fn ingress(
             None => {}
         }
     }
-    let policy_names: BTreeSet<String> = listeners
-        .iter()
-        .filter_map(|l| l.ssl_policy.clone())
-        .collect();
-    let policies = match ssl_policies(c, policy_names.into_iter().collect()).await {
-        Ok(p) => Fetched::Ok(p),
-        Err(e) => Fetched::Failed(e),
+    listeners.sort_by_key(|l| (l.load_balancer_arn.clone(), l.port, l.arn.clone()));
+    policies.sort_by(|a, b| a.name.cmp(&b.name));
+    let policies = match (listener_err.clone(), policy_err) {
+        (Some(e), _) | (None, Some(e)) => Fetched::Failed(e),
+        (None, None) => Fetched::Ok(policies),
     };
     Ingress {
         load_balancers: Fetched::Ok(lbs),
