@@ -4,21 +4,5 @@
 # then runs every test. Fails loudly if anything cannot be installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-MOTO_VERSION="5.2.1"
-VENV="target/moto-venv"
-if [ ! -x "$VENV/bin/moto_server" ] || ! "$VENV/bin/python" -c "import moto, sys; sys.exit(moto.__version__ != '$MOTO_VERSION')"; then
-  echo "installing moto[server]==$MOTO_VERSION into $VENV" >&2
-  rm -rf "$VENV"
-  python3 -m venv "$VENV"
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
-fi
-export MOTO_SERVER="$PWD/$VENV/bin/moto_server"
-"$MOTO_SERVER" --help >/dev/null
-
-# Keep the tests hermetic: no real AWS configuration leaks in, and the SDK
-# never probes the EC2 instance metadata service.
-unset AWS_PROFILE AWS_REGION AWS_DEFAULT_REGION AWS_ENDPOINT_URL
-export AWS_EC2_METADATA_DISABLED=true
-
+source scripts/moto-env.sh
 cargo test --no-fail-fast "$@"

@@ -593,6 +593,7 @@ fn check(args: CheckArgs) -> Result<u8, Exit> {
                     api_calls: calls,
                     retries,
                     wall_ms: started.elapsed().as_millis() as u64,
+                    peak_rss_kib: crate::report::peak_rss_kib(),
                 };
                 let report = evaluate::report(&inv, &settings, &reqs, "live", stats);
                 let pending: Vec<&str> = report

@@ -311,7 +311,7 @@ pub fn table(report: &Report, color: bool) -> String {
     }
     let s = &report.summary;
     out.push_str(&format!(
-        "\n{} pass, {} warn, {} fail, {} skip, {} error{} — {} of {} requirements checked; {} AWS calls ({} retries) in {} ms\n",
+        "\n{} pass, {} warn, {} fail, {} skip, {} error{} — {} of {} requirements checked; {} AWS calls ({} retries) in {} ms{}\n",
         s.pass,
         s.warn,
         s.fail,
@@ -322,7 +322,12 @@ pub fn table(report: &Report, color: bool) -> String {
         report.results.len(),
         report.stats.api_calls,
         report.stats.retries,
-        report.stats.wall_ms
+        report.stats.wall_ms,
+        report
+            .stats
+            .peak_rss_kib
+            .map(|k| format!(", peak memory {} MiB", k.div_ceil(1024)))
+            .unwrap_or_default()
     ));
     out
 }

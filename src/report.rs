@@ -156,6 +156,22 @@ pub struct Stats {
     /// Extra attempts the SDK made after throttling or transient errors.
     pub retries: u64,
     pub wall_ms: u64,
+    /// The process's peak resident memory in KiB, where the OS reports it (Linux).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak_rss_kib: Option<u64>,
+}
+
+/// This process's peak resident set size (`VmHWM`), in KiB, on Linux.
+pub fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// What a support ticket needs to know about the deployment
