@@ -52,7 +52,11 @@ pub fn reserved_millicores(vcpus: u32) -> u64 {
 
 /// maxPods from the ENI limits, with the managed-node-group cap when `managed`.
 pub fn max_pods(it: &InstanceType, managed: bool) -> u32 {
-    let eni = it.max_network_interfaces * it.ipv4_addresses_per_interface.saturating_sub(1) + 2;
+    // Saturating: a hand-edited or corrupt snapshot may hold any numbers.
+    let eni = it
+        .max_network_interfaces
+        .saturating_mul(it.ipv4_addresses_per_interface.saturating_sub(1))
+        .saturating_add(2);
     if managed {
         let cap = if it.vcpus < 30 { 110 } else { 250 };
         eni.min(cap)
