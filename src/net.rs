@@ -128,6 +128,18 @@ pub fn find_admitting_rule(
     None
 }
 
+/// Rules on `groups` that open TCP `port` to a managed prefix list. The tool
+/// does not resolve prefix lists, so a source they might admit is unknown —
+/// neither admitted nor refused.
+pub fn prefix_list_rules(groups: &[&SecurityGroup], port: i32) -> Vec<String> {
+    groups
+        .iter()
+        .flat_map(|g| g.ingress.iter().map(move |r| (g, r)))
+        .filter(|(_, r)| !r.prefix_lists.is_empty() && rule_allows_tcp_port(r, port))
+        .map(|(g, r)| describe_rule(&g.id, r, &r.prefix_lists.join(", ")))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1260,3 +1260,33 @@ fn clickhouse_storage_cases() {
     deny(&mut v, "volumes", "ec2:DescribeVolumes");
     assert_error_names(&one(&v, "clickhouse.storage"), "ec2:DescribeVolumes");
 }
+
+/// A rule whose source is a managed prefix list cannot be resolved by the
+/// tool: when nothing else admits the nodes, the answer is unknown (`error`,
+/// naming the prefix list), never `pass` and never a confident `fail`.
+#[test]
+fn prefix_list_rules_are_unknown_not_pass_or_fail() {
+    let mut v = base();
+    rules_of(&mut v, "langsmith-postgres")[0] = json!({"protocol": "tcp", "from_port": 5432, "to_port": 5432, "prefix_lists": ["pl-0123abcd"]});
+    let f = one(&v, "postgres.reachable");
+    assert_eq!(f.status, Status::Error, "{}", f.message);
+    assert!(f.message.contains("pl-0123abcd"), "{}", f.message);
+    assert!(f
+        .remediation
+        .unwrap()
+        .contains("get-managed-prefix-list-entries"));
+    // On another port it admits nothing: a plain failure.
+    rules_of(&mut v, "langsmith-postgres")[0]["from_port"] = json!(3306);
+    rules_of(&mut v, "langsmith-postgres")[0]["to_port"] = json!(3306);
+    assert_eq!(one(&v, "postgres.reachable").status, Status::Fail);
+
+    // A restricted ALB open only to a prefix list (e.g. CloudFront's).
+    let mut v = base();
+    rules_of(&mut v, "k8s-langsmith-alb")[0] = json!({"protocol": "tcp", "from_port": 443, "to_port": 443, "prefix_lists": ["pl-3b927c52"]});
+    let f = one(&v, "ingress.security-groups");
+    assert_eq!(f.status, Status::Error, "{}", f.message);
+    assert!(f.message.contains("pl-3b927c52"), "{}", f.message);
+    // A real gap elsewhere still fails.
+    rules_of(&mut v, "langsmith-nodes").retain(|r| r["from_port"] != 30080);
+    assert_eq!(one(&v, "ingress.security-groups").status, Status::Fail);
+}

@@ -279,6 +279,8 @@ pub fn security_groups(ctx: &Ctx) -> Outcome {
     let lb = a.lb;
     let mut evidence = Vec::new();
     let mut gaps = Vec::new();
+    // Paths that only a managed prefix list might open (not resolved by the tool).
+    let mut unresolved: Vec<String> = Vec::new();
     let groups_of = |ids: &[String]| -> Vec<&crate::model::SecurityGroup> {
         all.iter().filter(|g| ids.contains(&g.id)).collect()
     };
@@ -317,10 +319,20 @@ pub fn security_groups(ctx: &Ctx) -> Outcome {
         };
         match find_admitting_rule(&alb_sgs, &src, 443) {
             Some(rule) => evidence.push(format!("clients {cidr} → ALB:443 allowed by {rule}")),
-            None => gaps.push(format!(
-                "the ALB's security groups ({}) do not admit TCP 443 from {cidr}",
-                lb.security_groups.join(", ")
-            )),
+            None => {
+                let pl = crate::net::prefix_list_rules(&alb_sgs, 443);
+                if pl.is_empty() {
+                    gaps.push(format!(
+                        "the ALB's security groups ({}) do not admit TCP 443 from {cidr}",
+                        lb.security_groups.join(", ")
+                    ))
+                } else {
+                    unresolved.push(format!(
+                        "clients {cidr} → ALB:443 only via {}",
+                        pl.join("; ")
+                    ))
+                }
+            }
         }
     }
     // 2. ALB → targets on every target port.
@@ -371,17 +383,38 @@ pub fn security_groups(ctx: &Ctx) -> Outcome {
                         src.label,
                         n.security_groups.join(", ")
                     )),
-                    None => gaps.push(format!(
-                        "the targets' security groups ({}) do not admit TCP {port} from the ALB ({} or its subnet {})",
-                        n.security_groups.join(", "),
-                        lb.security_groups.join(", "),
-                        src.cidr.map(|c| c.to_string()).unwrap_or_default()
-                    )),
+                    None => {
+                        let pl = crate::net::prefix_list_rules(&node_sgs, *port);
+                        if pl.is_empty() {
+                            gaps.push(format!(
+                                "the targets' security groups ({}) do not admit TCP {port} from the ALB ({} or its subnet {})",
+                                n.security_groups.join(", "),
+                                lb.security_groups.join(", "),
+                                src.cidr.map(|c| c.to_string()).unwrap_or_default()
+                            ))
+                        } else {
+                            unresolved.push(format!(
+                                "{} → targets:{port} only via {}",
+                                src.label,
+                                pl.join("; ")
+                            ))
+                        }
+                    }
                 }
             }
         }
     }
     gaps.dedup();
+    unresolved.dedup();
+    if gaps.is_empty() && !unresolved.is_empty() {
+        return Err(Problem::Undetermined {
+            message: format!(
+                "{} — a managed prefix list, which this tool does not resolve",
+                unresolved.join("; ")
+            ),
+            hint: "check the prefix list's entries (aws ec2 get-managed-prefix-list-entries), or admit the sources by security group or CIDR".into(),
+        });
+    }
     let mut resources = lb.security_groups.clone();
     resources.extend(
         target_nodes

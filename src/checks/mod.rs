@@ -105,6 +105,17 @@ pub(crate) fn nodes_reach(
             "no worker nodes to check reachability from".into(),
         ));
     }
+    let unresolved = crate::net::prefix_list_rules(&groups, port);
+    if !blocked.is_empty() && !unresolved.is_empty() {
+        return Err(Problem::Undetermined {
+            message: format!(
+                "no rule admits TCP {port} to {what} {id} from {} by security group or CIDR, but {} open it to a managed prefix list, which this tool does not resolve",
+                blocked.join(", "),
+                unresolved.join("; ")
+            ),
+            hint: "check that the prefix list holds the worker nodes' subnets (aws ec2 get-managed-prefix-list-entries), or admit the node security group directly".into(),
+        });
+    }
     let verdict = if blocked.is_empty() {
         Verdict::new(
             Status::Pass,
