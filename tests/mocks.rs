@@ -513,28 +513,37 @@ async fn eks_addons_are_listed_across_pages() {
     );
 }
 
-/// A denied ListAddons makes the add-on requirements `error`, naming the action.
-#[tokio::test]
-async fn a_denied_list_addons_is_an_error_naming_the_action() {
-    let denied = mock!(aws_sdk_eks::Client::list_addons).then_error(|| {
+/// Collects the cluster and its add-ons, with ListAddons answering the error `code`.
+async fn collect_with_list_addons_error(
+    code: &'static str,
+    message: &'static str,
+) -> Result<Inventory, langsmith_preflight::collect::CollectError> {
+    let failing = mock!(aws_sdk_eks::Client::list_addons).then_error(move || {
         aws_sdk_eks::operation::list_addons::ListAddonsError::generic(
-            ErrorMetadata::builder()
-                .code("AccessDeniedException")
-                .message("User is not authorized to perform: eks:ListAddons")
-                .build(),
+            ErrorMetadata::builder().code(code).message(message).build(),
         )
     });
     let m = Mocked {
         sts: vec![sts_rule()],
-        eks: vec![cluster_rule(), denied],
+        eks: vec![cluster_rule(), failing],
         ..Default::default()
     };
     let rec = CallRecorder::new();
-    let inv = collect(
+    collect(
         &m.clients(&rec),
         &target(),
         "us-east-1",
         &needs(&[Need::Cluster, Need::Addons]),
+    )
+    .await
+}
+
+/// A denied ListAddons makes the add-on requirements `error`, naming the action.
+#[tokio::test]
+async fn a_denied_list_addons_is_an_error_naming_the_action() {
+    let inv = collect_with_list_addons_error(
+        "AccessDeniedException",
+        "User is not authorized to perform: eks:ListAddons",
     )
     .await
     .unwrap();
@@ -551,25 +560,9 @@ async fn a_denied_list_addons_is_an_error_naming_the_action() {
 /// clear message instead of turning every later call into an error.
 #[tokio::test]
 async fn credentials_expiring_mid_run_stop_the_run() {
-    let expired = mock!(aws_sdk_eks::Client::list_addons).then_error(|| {
-        aws_sdk_eks::operation::list_addons::ListAddonsError::generic(
-            ErrorMetadata::builder()
-                .code("ExpiredTokenException")
-                .message("The security token included in the request is expired")
-                .build(),
-        )
-    });
-    let m = Mocked {
-        sts: vec![sts_rule()],
-        eks: vec![cluster_rule(), expired],
-        ..Default::default()
-    };
-    let rec = CallRecorder::new();
-    let err = collect(
-        &m.clients(&rec),
-        &target(),
-        "us-east-1",
-        &needs(&[Need::Cluster, Need::Addons]),
+    let err = collect_with_list_addons_error(
+        "ExpiredTokenException",
+        "The security token included in the request is expired",
     )
     .await
     .unwrap_err();
