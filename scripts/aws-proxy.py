@@ -10,6 +10,8 @@ It forwards every request to the upstream (which must be on 127.0.0.1) and can:
                     gets through (deterministic with --seed)
   --deny ACTION     answer ACTION (e.g. elasticloadbalancing:DescribeTargetHealth)
                     with AccessDenied in the service's own error format; repeatable
+  --drop SERVICE    close every connection to SERVICE (e.g. eks) without an answer,
+                    as for a region where the service is not offered; repeatable
   --log FILE        one JSON line per request: service, operation, IAM-style
                     action, method, path, start/end times, status, what was injected
 
@@ -179,6 +181,14 @@ class Handler(BaseHTTPRequestHandler):
         if st.args.delay_ms:
             time.sleep(st.args.delay_ms / 1000.0)
         injected = None
+        if service in st.args.drop:
+            st.write({
+                "service": service, "operation": op, "action": action, "protocol": protocol,
+                "method": self.command, "path": split.path, "status": 0,
+                "injected": "dropped", "start": start, "end": time.time(),
+            })
+            self.close_connection = True
+            return
         if action in st.args.deny:
             injected = "denied"
             status, headers, payload = denied(protocol, service, action)
@@ -239,6 +249,7 @@ def main():
     p.add_argument("--fault-rate", type=float, default=0)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--deny", action="append", default=[])
+    p.add_argument("--drop", action="append", default=[])
     p.add_argument("--log")
     args = p.parse_args()
     host = urllib.parse.urlsplit(args.upstream).hostname

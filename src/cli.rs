@@ -498,10 +498,23 @@ async fn sdk_config(t: &TargetArgs) -> Result<aws_types::SdkConfig, Exit> {
         loader = loader.endpoint_url(u);
     }
     let conf = loader.load().await;
-    if conf.region().is_none() {
+    let Some(region) = conf.region() else {
         return Err(usage(
             "no AWS region: pass --region or set AWS_REGION (or a region in the profile)",
         ));
+    };
+    // An empty or malformed AWS_REGION (or profile region) would otherwise
+    // surface as an endpoint error on the first call.
+    let r = region.as_ref();
+    let valid = !r.is_empty()
+        && r.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !r.starts_with('-')
+        && !r.ends_with('-');
+    if !valid {
+        return Err(usage(format!(
+            "the AWS region {r:?} (from --region, AWS_REGION or the profile) is not a region name such as us-east-1"
+        )));
     }
     Ok(conf)
 }

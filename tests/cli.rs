@@ -114,6 +114,35 @@ fn no_region_is_a_configuration_error() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(one_line(&o).contains("no AWS region"));
+    // Empty or malformed, from the flag or the environment.
+    for (flag, env) in [
+        (Some(""), None),
+        (Some("us east 1"), None),
+        (None, Some("")),
+        (None, Some("  ")),
+    ] {
+        let mut args = vec![
+            "check",
+            "--cluster",
+            "x",
+            "--domain",
+            "ls.example.com",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+        ];
+        if let Some(r) = flag {
+            args.extend(["--region", r]);
+        }
+        let mut cmd = tool_command(&args);
+        if let Some(r) = env {
+            cmd.env("AWS_REGION", r);
+        }
+        let o = cmd.output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{flag:?} {env:?}: {}", stderr(&o));
+        let line = one_line(&o);
+        assert!(line.contains("region"), "{line}");
+        assert!(!line.contains("interceptor"), "no SDK internals: {line}");
+    }
 }
 
 #[test]

@@ -851,3 +851,35 @@ async fn a_denied_call_errors_only_what_needs_it() {
     assert_eq!(run.report["summary"]["fail"], 0);
     assert_eq!(run.code, 4);
 }
+
+/// A region where EKS is not offered: STS answers, EKS's endpoint does not.
+/// The run stops with one line saying so, instead of a page of errors.
+#[tokio::test(flavor = "multi_thread")]
+async fn eks_not_answering_in_the_region_stops_the_run() {
+    let moto = Moto::start();
+    let proxy = Proxy::start(
+        &moto.endpoint(),
+        &ProxyOptions {
+            drop: vec!["eks".into()],
+            ..Default::default()
+        },
+    );
+    let out = run_tool(&[
+        "check",
+        "--cluster",
+        CLUSTER,
+        "--domain",
+        DOMAIN,
+        "--region",
+        "ap-southeast-9",
+        "--endpoint-url",
+        &proxy.endpoint(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("EKS in ap-southeast-9 did not answer"),
+        "{err}"
+    );
+}

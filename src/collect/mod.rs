@@ -516,6 +516,14 @@ pub async fn collect(
                 region: region.to_string(),
             });
         }
+        // STS answered but EKS did not: typically a region where EKS is not
+        // offered (its endpoint does not resolve), or a network path to it blocked.
+        if e.kind == CallErrorKind::Transport && e.code.is_none() {
+            return Err(CollectError::Unreachable(format!(
+                "EKS in {region} did not answer ({}); check that EKS is offered in {region} and reachable from here",
+                e.message
+            )));
+        }
     }
 
     // Certificates the listeners serve that the domain search did not describe.

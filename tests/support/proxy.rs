@@ -14,6 +14,8 @@ pub struct ProxyOptions {
     pub delay_ms: u64,
     pub fault_rate: f64,
     pub deny: Vec<String>,
+    /// Services whose connections are closed without an answer.
+    pub drop: Vec<String>,
 }
 
 pub struct Proxy {
@@ -51,6 +53,9 @@ impl Proxy {
             .args(["--log", log.to_str().unwrap()]);
         for d in &opts.deny {
             cmd.args(["--deny", d]);
+        }
+        for d in &opts.drop {
+            cmd.args(["--drop", d]);
         }
         let mut child = cmd
             .stdout(Stdio::piped())
