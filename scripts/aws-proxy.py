@@ -241,6 +241,14 @@ class Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = handle_any
 
 
+class Server(ThreadingHTTPServer):
+    # socketserver's default listen backlog is 5: the tool opens a dozen or
+    # more connections at once, and SYNs beyond the backlog are dropped and
+    # retried by the client's TCP after a second — a stall of our own making.
+    request_queue_size = 256
+    daemon_threads = True
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--upstream", required=True, help="http://127.0.0.1:PORT")
@@ -256,8 +264,7 @@ def main():
     if host not in ("127.0.0.1", "localhost", "::1"):
         sys.exit(f"aws-proxy: the upstream must be on the loopback interface, not {host}")
     Handler.state = State(args)
-    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
-    server.daemon_threads = True
+    server = Server(("127.0.0.1", args.port), Handler)
     print(f"PORT {server.server_address[1]}", flush=True)
     server.serve_forever()
 

@@ -182,6 +182,7 @@ pub(super) async fn nodegroups(c: &Clients, cluster: &str) -> Fetched<Vec<Nodegr
         c.eks
             .list_nodegroups()
             .cluster_name(cluster)
+            .max_results(100)
             .into_paginator()
             .items()
             .send()
@@ -254,6 +255,7 @@ pub(super) async fn subnets(c: &Clients, vpc: &str) -> Fetched<Vec<Subnet>> {
         c.ec2
             .describe_subnets()
             .filters(ec2_filter("vpc-id", &[vpc]))
+            .max_results(1000)
             .into_paginator()
             .items()
             .send()
@@ -289,6 +291,7 @@ pub(super) async fn route_tables(c: &Clients, vpc: &str) -> Fetched<Vec<RouteTab
         c.ec2
             .describe_route_tables()
             .filters(ec2_filter("vpc-id", &[vpc]))
+            .max_results(100)
             .into_paginator()
             .items()
             .send()
@@ -340,6 +343,7 @@ pub(super) async fn security_groups(c: &Clients, vpc: &str) -> Fetched<Vec<Secur
         c.ec2
             .describe_security_groups()
             .filters(ec2_filter("vpc-id", &[vpc]))
+            .max_results(1000)
             .into_paginator()
             .items()
             .send()
@@ -394,6 +398,7 @@ pub(super) async fn worker_instances(c: &Clients, cluster: &str) -> Fetched<Vec<
             .describe_instances()
             .filters(filter)
             .filters(ec2_filter("instance-state-name", &["running"]))
+            .max_results(1000)
             .into_paginator()
             .items()
             .send()
@@ -494,6 +499,7 @@ pub(super) async fn db_instances(c: &Clients) -> Fetched<Vec<DbInstance>> {
         c.rds
             .describe_db_instances()
             .filters(rds_engine_filter(&["postgres", "aurora-postgresql"]))
+            .max_records(100)
             .into_paginator()
             .items()
             .send()
@@ -545,6 +551,7 @@ pub(super) async fn db_clusters(c: &Clients) -> Fetched<Vec<DbCluster>> {
         c.rds
             .describe_db_clusters()
             .filters(rds_engine_filter(&["aurora-postgresql"]))
+            .max_records(100)
             .into_paginator()
             .items()
             .send()
@@ -616,6 +623,7 @@ pub(super) async fn cache_clusters(c: &Clients) -> Fetched<Vec<CacheCluster>> {
         c.elasticache
             .describe_cache_clusters()
             .show_cache_node_info(true)
+            .max_records(100)
             .into_paginator()
             .items()
             .send()
@@ -656,6 +664,7 @@ pub(super) async fn replication_groups(c: &Clients) -> Fetched<Vec<ReplicationGr
         "elasticache:DescribeReplicationGroups",
         c.elasticache
             .describe_replication_groups()
+            .max_records(100)
             .into_paginator()
             .items()
             .send()
@@ -689,6 +698,7 @@ pub(super) async fn cache_subnet_groups(c: &Clients) -> Fetched<Vec<SubnetGroup>
         "elasticache:DescribeCacheSubnetGroups",
         c.elasticache
             .describe_cache_subnet_groups()
+            .max_records(100)
             .into_paginator()
             .items()
             .send()
@@ -713,7 +723,8 @@ pub(super) async fn cache_subnet_groups(c: &Clients) -> Fetched<Vec<SubnetGroup>
 // ---------------------------------------------------------------- ELBv2
 
 pub(super) async fn load_balancers(c: &Clients, alb: Option<&str>) -> Fetched<Vec<LoadBalancer>> {
-    let mut req = c.elbv2.describe_load_balancers();
+    // The largest page the API allows: one page for most accounts.
+    let mut req = c.elbv2.describe_load_balancers().page_size(400);
     // An explicit ALB is looked up server-side, by ARN or by name.
     if let Some(a) = alb {
         req = if a.starts_with("arn:") {
@@ -825,6 +836,7 @@ async fn listeners_of(
                 .elbv2
                 .describe_listener_certificates()
                 .listener_arn(&arn)
+                .page_size(400)
                 .into_paginator()
                 .items()
                 .send()
@@ -862,6 +874,7 @@ async fn listeners_only(c: &Clients, lb_arn: &str) -> Result<Vec<Listener>, Call
         .elbv2
         .describe_listeners()
         .load_balancer_arn(lb_arn)
+        .page_size(400)
         .into_paginator()
         .items()
         .send()
@@ -958,6 +971,7 @@ async fn target_groups_of(c: &Clients, lb_arn: &str) -> Result<Vec<TargetGroup>,
         .elbv2
         .describe_target_groups()
         .load_balancer_arn(lb_arn)
+        .page_size(400)
         .into_paginator()
         .items()
         .send()
@@ -1173,6 +1187,7 @@ pub(super) async fn certificates(c: &Clients, domain: &str) -> Fetched<Vec<Certi
         c.acm
             .list_certificates()
             .includes(all_key_types())
+            .max_items(1000)
             .into_paginator()
             .items()
             .send()
@@ -1250,6 +1265,7 @@ pub(super) async fn addons(c: &Clients, cluster: &str) -> Fetched<Vec<String>> {
         c.eks
             .list_addons()
             .cluster_name(cluster)
+            .max_results(100)
             .into_paginator()
             .items()
             .send()
@@ -1437,6 +1453,7 @@ pub(super) async fn volumes(c: &Clients) -> Fetched<Vec<Volume>> {
         "ec2:DescribeVolumes",
         c.ec2
             .describe_volumes()
+            .max_results(500)
             .filters(ec2_filter(
                 "tag-key",
                 &["kubernetes.io/created-for/pvc/name"]
