@@ -76,6 +76,9 @@ struct Measure {
     retries: u64,
     peak_rss_mib: u64,
     chain: Vec<String>,
+    /// How long the critical path's calls took to be answered, in ms
+    /// (the delay plus the emulator's own processing time).
+    chain_answer_ms: f64,
     /// (action, start, end) in ms from the process launch.
     timeline: Vec<(String, f64, f64)>,
 }
@@ -115,10 +118,12 @@ fn measure(proxy: &Proxy, slack: f64) -> Measure {
         .iter()
         .map(|r| (r.action.clone(), r.start, r.end))
         .collect();
-    let chain = langsmith_preflight::collect::critical_path(&calls, slack)
-        .into_iter()
-        .map(|i| calls[i].0.clone())
-        .collect();
+    let path = langsmith_preflight::collect::critical_path(&calls, slack);
+    let chain_answer_ms = path
+        .iter()
+        .map(|i| (calls[*i].2 - calls[*i].1) * 1000.0)
+        .sum();
+    let chain = path.into_iter().map(|i| calls[i].0.clone()).collect();
     let stats = &report["stats"];
     Measure {
         wall_ms,
@@ -126,6 +131,7 @@ fn measure(proxy: &Proxy, slack: f64) -> Measure {
         retries: stats["retries"].as_u64().unwrap_or(0),
         peak_rss_mib: stats["peak_rss_kib"].as_u64().unwrap_or(0).div_ceil(1024),
         chain,
+        chain_answer_ms,
         timeline: calls
             .iter()
             .map(|(a, s, e)| (a.clone(), (s - epoch) * 1000.0, (e - epoch) * 1000.0))
@@ -148,7 +154,12 @@ fn report(scenario: &str, o: &Opts, runs: &[Measure]) {
         last.retries,
         depth * o.delay_ms
     );
-    println!("           critical path: {}", last.chain.join(" → "));
+    let answered = last.chain_answer_ms;
+    println!(
+        "           critical path: {}\n           last run: its answers took {answered:.0} ms (delay + emulator), the run's own overhead beyond them {:.0} ms",
+        last.chain.join(" → "),
+        last.wall_ms as f64 - answered
+    );
     if o.timeline {
         let mut t = last.timeline.clone();
         t.sort_by(|a, b| a.1.total_cmp(&b.1));
@@ -171,6 +182,8 @@ fn report(scenario: &str, o: &Opts, runs: &[Measure]) {
             "retries": last.retries,
             "critical_path_calls": depth,
             "ratio": (ratio * 100.0).round() / 100.0,
+            "critical_path_answered_ms": answered.round() as u64,
+            "overhead_ms": (last.wall_ms as f64 - answered).round() as i64,
             "peak_rss_mib": rss,
         })
     );
