@@ -166,10 +166,9 @@ fn no_credentials_stops_the_run() {
     assert!(one_line(&o).contains("no usable AWS credentials"));
 }
 
-#[test]
-fn unreachable_endpoint_stops_the_run() {
-    // Port 9 (discard) on loopback: nothing listens, the connection is refused.
-    let o = run_tool(&[
+/// `check` of a throwaway target against `endpoint`, plus `extra` flags.
+fn check_at(endpoint: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
         "check",
         "--cluster",
         "x",
@@ -178,8 +177,16 @@ fn unreachable_endpoint_stops_the_run() {
         "--region",
         "us-east-1",
         "--endpoint-url",
-        "http://127.0.0.1:9",
-    ]);
+        endpoint,
+    ];
+    args.extend_from_slice(extra);
+    run_tool(&args)
+}
+
+#[test]
+fn unreachable_endpoint_stops_the_run() {
+    // Port 9 (discard) on loopback: nothing listens, the connection is refused.
+    let o = check_at("http://127.0.0.1:9", &[]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(one_line(&o).contains("cannot reach AWS"));
 }
@@ -555,19 +562,7 @@ fn a_hung_endpoint_ends_the_run_within_the_timeout() {
     });
     let endpoint = format!("http://127.0.0.1:{port}");
     let started = std::time::Instant::now();
-    let o = run_tool(&[
-        "check",
-        "--cluster",
-        "x",
-        "--domain",
-        "ls.example.com",
-        "--region",
-        "us-east-1",
-        "--endpoint-url",
-        &endpoint,
-        "--timeout",
-        "2s",
-    ]);
+    let o = check_at(&endpoint, &["--timeout", "2s"]);
     let took = started.elapsed();
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let line = one_line(&o);
@@ -586,19 +581,7 @@ fn a_hung_endpoint_ends_the_run_within_the_timeout() {
 #[test]
 fn bad_timeouts_are_usage_errors() {
     for t in ["0s", "soon", "-5s"] {
-        let o = run_tool(&[
-            "check",
-            "--cluster",
-            "x",
-            "--domain",
-            "ls.example.com",
-            "--region",
-            "us-east-1",
-            "--endpoint-url",
-            "http://127.0.0.1:9",
-            "--timeout",
-            t,
-        ]);
+        let o = check_at("http://127.0.0.1:9", &["--timeout", t]);
         assert_eq!(o.status.code(), Some(2), "{t}: {}", stderr(&o));
         assert_eq!(stderr(&o).lines().count(), 1, "{t}: {}", stderr(&o));
     }
