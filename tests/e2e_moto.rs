@@ -496,6 +496,92 @@ async fn explicit_ids_win_and_absent_ones_fail() {
         .as_str()
         .unwrap()
         .contains("--alb no-such-alb"));
+
+    // An explicit id is looked up by id, whatever its engine: a MySQL
+    // database is reported as the wrong engine, not as missing.
+    let conf = seed::sdk_config(&run.moto_endpoint, REGION).await;
+    aws_sdk_rds::Client::new(&conf)
+        .create_db_instance()
+        .db_instance_identifier("legacy-mysql")
+        .engine("mysql")
+        .engine_version("8.0.35")
+        .db_instance_class("db.t3.micro")
+        .allocated_storage(20)
+        .master_username("admin")
+        .master_user_password("not-a-secret-3")
+        .db_subnet_group_name("langsmith")
+        .send()
+        .await
+        .unwrap();
+    let (r, _) = check(
+        &run.endpoint,
+        &["--postgres", "legacy-mysql", "--only", "postgres.version"],
+    );
+    let f = result(&r, "postgres.version");
+    assert_eq!(f["status"], "fail", "{f}");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("runs engine mysql, not PostgreSQL"),
+        "{f}"
+    );
+    let (r, code) = check(
+        &run.endpoint,
+        &[
+            "--postgres",
+            "langsmith-postgres",
+            "--only",
+            "postgres.version",
+        ],
+    );
+    assert_eq!(result(&r, "postgres.version")["status"], "pass");
+    assert_eq!(code, 0);
+
+    // An explicit Aurora cluster: found by id, its members by db-cluster-id.
+    let rds = aws_sdk_rds::Client::new(&conf);
+    rds.create_db_cluster()
+        .db_cluster_identifier("aurora-pg")
+        .engine("aurora-postgresql")
+        .engine_version("15.4")
+        .master_username("langsmith")
+        .master_user_password("not-a-secret-4")
+        .db_subnet_group_name("langsmith")
+        .send()
+        .await
+        .unwrap();
+    // On AWS a member inherits its cluster's subnet group; moto reports none
+    // unless it is named on the instance too.
+    rds.create_db_instance()
+        .db_instance_identifier("aurora-pg-1")
+        .db_cluster_identifier("aurora-pg")
+        .engine("aurora-postgresql")
+        .db_instance_class("db.r6g.large")
+        .db_subnet_group_name("langsmith")
+        .send()
+        .await
+        .unwrap();
+    let (r, _) = check(
+        &run.endpoint,
+        &[
+            "--postgres",
+            "aurora-pg",
+            "--only",
+            "postgres.version,network.data-private",
+        ],
+    );
+    let f = result(&r, "postgres.version");
+    assert_eq!(f["status"], "pass", "{f}");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Aurora cluster aurora-pg runs PostgreSQL 15.4"),
+        "{f}"
+    );
+    // Its member's placement came along: the data-private check sees its subnets.
+    let d = result(&r, "network.data-private");
+    assert_eq!(d["status"], "pass", "{d}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

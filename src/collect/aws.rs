@@ -485,27 +485,44 @@ pub(super) async fn instance_types(c: &Clients, names: Vec<String>) -> Fetched<V
 
 // ---------------------------------------------------------------- RDS
 
-fn rds_engine_filter(engines: &[&str]) -> aws_sdk_rds::types::Filter {
-    let mut b = aws_sdk_rds::types::Filter::builder().name("engine");
-    for e in engines {
-        b = b.values(*e);
+fn rds_filter(name: &str, values: &[&str]) -> aws_sdk_rds::types::Filter {
+    let mut b = aws_sdk_rds::types::Filter::builder().name(name);
+    for v in values {
+        b = b.values(*v);
     }
     b.build()
 }
 
-pub(super) async fn db_instances(c: &Clients) -> Fetched<Vec<DbInstance>> {
-    let items: Vec<_> = fetch!(
-        "rds:DescribeDBInstances",
+/// PostgreSQL instances; with an explicit id (`--postgres`), only that
+/// instance or the members of that cluster, whatever their engine, so that a
+/// database of the wrong engine is reported as such, not as missing.
+pub(super) async fn db_instances(c: &Clients, id: Option<&str>) -> Fetched<Vec<DbInstance>> {
+    let query = |filter: aws_sdk_rds::types::Filter| {
         c.rds
             .describe_db_instances()
-            .filters(rds_engine_filter(&["postgres", "aurora-postgresql"]))
+            .filters(filter)
             .max_records(100)
             .into_paginator()
             .items()
             .send()
             .try_collect()
-            .await
-    );
+    };
+    let items: Vec<_> = match id {
+        None => fetch!(
+            "rds:DescribeDBInstances",
+            query(rds_filter("engine", &["postgres", "aurora-postgresql"])).await
+        ),
+        Some(id) => {
+            // RDS ANDs filters: the instance itself, or the cluster's members.
+            let (one, members) = futures::join!(
+                query(rds_filter("db-instance-id", &[id])),
+                query(rds_filter("db-cluster-id", &[id]))
+            );
+            let mut all = fetch!("rds:DescribeDBInstances", one);
+            all.extend(fetch!("rds:DescribeDBInstances", members));
+            all
+        }
+    };
     let out = items
         .iter()
         .map(|i| {
@@ -545,12 +562,17 @@ pub(super) async fn db_instances(c: &Clients) -> Fetched<Vec<DbInstance>> {
     Fetched::Ok(out)
 }
 
-pub(super) async fn db_clusters(c: &Clients) -> Fetched<Vec<DbCluster>> {
+/// Aurora PostgreSQL clusters; with an explicit id, that cluster whatever its engine.
+pub(super) async fn db_clusters(c: &Clients, id: Option<&str>) -> Fetched<Vec<DbCluster>> {
+    let filter = match id {
+        Some(id) => rds_filter("db-cluster-id", &[id]),
+        None => rds_filter("engine", &["aurora-postgresql"]),
+    };
     let items: Vec<_> = fetch!(
         "rds:DescribeDBClusters",
         c.rds
             .describe_db_clusters()
-            .filters(rds_engine_filter(&["aurora-postgresql"]))
+            .filters(filter)
             .max_records(100)
             .into_paginator()
             .items()

@@ -379,7 +379,9 @@ pub async fn collect(
                 Fetched::NotCollected,
             );
         }
-        let (instances, clusters) = futures::join!(aws::db_instances(c), aws::db_clusters(c));
+        let id = target.postgres.as_deref();
+        let (instances, clusters) =
+            futures::join!(aws::db_instances(c, id), aws::db_clusters(c, id));
         // Aurora clusters name their subnet group; its VPC and subnets are
         // inline on member instances, so only memberless clusters need a lookup.
         let mut names = BTreeSet::new();
