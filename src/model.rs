@@ -39,6 +39,14 @@ impl<T> Fetched<T> {
         }
     }
 
+    /// Why the call gave no answer, when it failed.
+    pub fn error(&self) -> Option<&CallError> {
+        match self {
+            Fetched::Failed(e) => Some(e),
+            _ => None,
+        }
+    }
+
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Fetched<U> {
         match self {
             Fetched::Ok(v) => Fetched::Ok(f(v)),
@@ -204,50 +212,42 @@ impl Inventory {
             volumes: Fetched::NotCollected,
         }
     }
-}
 
-impl Inventory {
     /// Every call that gave no answer, in field order: what a snapshot
     /// records as denied or failed.
     pub fn failed_calls(&self) -> Vec<&CallError> {
-        fn f<T>(x: &Fetched<T>) -> Option<&CallError> {
-            match x {
-                Fetched::Failed(e) => Some(e),
-                _ => None,
-            }
-        }
         let mut out: Vec<&CallError> = [
-            f(&self.cluster),
-            f(&self.nodegroups),
-            f(&self.instances),
-            f(&self.instance_types),
-            f(&self.subnets),
-            f(&self.route_tables),
-            f(&self.security_groups),
-            f(&self.db_instances),
-            f(&self.db_clusters),
-            f(&self.db_subnet_groups),
-            f(&self.cache_clusters),
-            f(&self.replication_groups),
-            f(&self.cache_subnet_groups),
-            f(&self.load_balancers),
-            f(&self.listeners),
-            f(&self.ssl_policies),
-            f(&self.target_groups),
-            f(&self.certificates),
-            f(&self.addons),
-            f(&self.oidc_providers),
-            f(&self.web_acls),
-            f(&self.hosted_zones),
-            f(&self.dns_records),
-            f(&self.bucket),
-            f(&self.volumes),
+            self.cluster.error(),
+            self.nodegroups.error(),
+            self.instances.error(),
+            self.instance_types.error(),
+            self.subnets.error(),
+            self.route_tables.error(),
+            self.security_groups.error(),
+            self.db_instances.error(),
+            self.db_clusters.error(),
+            self.db_subnet_groups.error(),
+            self.cache_clusters.error(),
+            self.replication_groups.error(),
+            self.cache_subnet_groups.error(),
+            self.load_balancers.error(),
+            self.listeners.error(),
+            self.ssl_policies.error(),
+            self.target_groups.error(),
+            self.certificates.error(),
+            self.addons.error(),
+            self.oidc_providers.error(),
+            self.web_acls.error(),
+            self.hosted_zones.error(),
+            self.dns_records.error(),
+            self.bucket.error(),
+            self.volumes.error(),
         ]
         .into_iter()
         .flatten()
         .collect();
         if let Fetched::Ok(tgs) = &self.target_groups {
-            out.extend(tgs.iter().filter_map(|t| f(&t.health)));
+            out.extend(tgs.iter().filter_map(|t| t.health.error()));
         }
         out
     }

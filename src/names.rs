@@ -47,14 +47,18 @@ pub fn parse_domain(input: &str) -> Result<String, String> {
     Ok(d)
 }
 
+/// A DNS name as compared: lower case, without a trailing dot.
+pub fn canonical(name: &str) -> String {
+    name.trim_end_matches('.').to_ascii_lowercase()
+}
+
 /// True when the certificate name `pattern` (CN or SAN) covers `domain`.
 ///
 /// A wildcard stands for exactly one whole leftmost label (RFC 6125 §6.4.3):
 /// `*.example.com` covers `a.example.com`, but neither `example.com` nor
 /// `a.b.example.com`. Comparison ignores case and a trailing dot.
 pub fn name_covers(pattern: &str, domain: &str) -> bool {
-    let p = pattern.trim_end_matches('.').to_ascii_lowercase();
-    let d = domain.trim_end_matches('.').to_ascii_lowercase();
+    let (p, d) = (canonical(pattern), canonical(domain));
     if let Some(rest) = p.strip_prefix("*.") {
         match d.split_once('.') {
             Some((first, tail)) => !first.is_empty() && tail == rest,

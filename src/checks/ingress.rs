@@ -527,7 +527,7 @@ pub fn dns_record(ctx: &Ctx) -> Outcome {
     let a = resolved(&ctx.r.alb)?;
     let records = need(&ctx.inv.dns_records, "DNS records")?;
     let norm = |s: &str| {
-        let s = s.trim_end_matches('.').to_ascii_lowercase();
+        let s = crate::names::canonical(s);
         s.strip_prefix("dualstack.")
             .map(str::to_string)
             .unwrap_or(s)

@@ -10,6 +10,7 @@ use futures::StreamExt;
 
 use super::{alb_candidates, summary_may_cover, Clients, Ingress, TagMap};
 use crate::model::*;
+use crate::names::canonical;
 
 /// How many per-resource calls (one per node group, listener, …) run at once.
 const FAN_OUT: usize = 8;
@@ -1327,10 +1328,6 @@ pub(super) async fn web_acl_for(c: &Clients, arn: &str) -> Result<WebAclAssociat
     })
 }
 
-fn dns_name(s: &str) -> String {
-    s.trim_end_matches('.').to_ascii_lowercase()
-}
-
 /// The hosted zones whose name is the longest suffix of `domain`, and the
 /// domain's own records in them.
 pub(super) async fn dns(
@@ -1352,7 +1349,7 @@ pub(super) async fn dns(
             return (Fetched::Failed(err.clone()), Fetched::Failed(err));
         }
     };
-    let d = dns_name(domain);
+    let d = canonical(domain);
     let covering: Vec<HostedZone> = zones
         .iter()
         .map(|z| HostedZone {
@@ -1361,14 +1358,14 @@ pub(super) async fn dns(
             private: z.config().is_some_and(|c| c.private_zone()),
         })
         .filter(|z| {
-            let n = dns_name(&z.name);
+            let n = canonical(&z.name);
             d == n || d.ends_with(&format!(".{n}"))
         })
         .collect();
-    let longest = covering.iter().map(|z| dns_name(&z.name).len()).max();
+    let longest = covering.iter().map(|z| canonical(&z.name).len()).max();
     let chosen: Vec<HostedZone> = covering
         .into_iter()
-        .filter(|z| Some(dns_name(&z.name).len()) == longest)
+        .filter(|z| Some(canonical(&z.name).len()) == longest)
         .collect();
     let answers: Vec<_> = futures::stream::iter(chosen.iter())
         .map(|z| async move {
@@ -1396,7 +1393,7 @@ pub(super) async fn dns(
             }
         };
         for r in out.resource_record_sets() {
-            if dns_name(r.name()) != d {
+            if canonical(r.name()) != d {
                 continue;
             }
             records.push(DnsRecord {
