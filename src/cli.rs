@@ -103,7 +103,7 @@ pub struct TargetArgs {
     pub terraform_outputs: Option<PathBuf>,
     /// Give up on AWS after DURATION (e.g. 90s, 5m): the whole collection, and each
     /// call within it, must finish in that time, else the run stops with exit code 1.
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = parse_timeout)]
     pub timeout: Option<Duration>,
     /// Check only these requirement ids (comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "ID,…")]
@@ -184,6 +184,14 @@ pub fn format_duration(d: Duration) -> String {
         (0, s) => format!("{s}s"),
         (m, 0) => format!("{m}m"),
         (m, s) => format!("{m}m{s}s"),
+    }
+}
+
+/// A `--timeout`: a duration longer than zero.
+fn parse_timeout(s: &str) -> Result<Duration, String> {
+    match parse_duration(s)? {
+        d if d.is_zero() => Err("--timeout must be longer than 0s".into()),
+        d => Ok(d),
     }
 }
 
@@ -454,6 +462,13 @@ fn runtime() -> Result<tokio::runtime::Runtime, Exit> {
         .map_err(|e| run_failed(format!("cannot start the async runtime: {e}")))
 }
 
+impl TargetArgs {
+    /// `--timeout`, or its default.
+    fn timeout(&self) -> Duration {
+        self.timeout.unwrap_or(DEFAULT_TIMEOUT)
+    }
+}
+
 /// The default for `--timeout`: generous for a large account behind
 /// throttling, short enough that a hung endpoint does not stall a CI job.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
@@ -461,10 +476,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
 async fn sdk_config(t: &TargetArgs) -> Result<aws_types::SdkConfig, Exit> {
     use aws_config::retry::RetryConfig;
     use aws_config::timeout::TimeoutConfig;
-    let total = t.timeout.unwrap_or(DEFAULT_TIMEOUT);
-    if total.is_zero() {
-        return Err(usage("--timeout must be longer than 0s"));
-    }
+    let total = t.timeout();
     let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
         .retry_config(
             // Bounded: throttling and 5xx are retried, an unreachable endpoint fails in seconds.
@@ -532,14 +544,14 @@ fn collect_live(
         let recorder = CallRecorder::new();
         let clients = Clients::new(&conf, &recorder);
         let progress = progress(&recorder, &region);
-        let total = t.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        let total = t.timeout();
         let inv = tokio::time::timeout(total, collect::collect(&clients, target, &region, needs))
             .await
             .unwrap_or_else(|_| {
                 Err(CollectError::TimedOut {
                     after: format_duration(total),
                     waiting_on: recorder.in_flight(),
-                    answered: recorder.finished(),
+                    finished: recorder.finished(),
                 })
             });
         if let Some(p) = progress {

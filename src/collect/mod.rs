@@ -271,11 +271,11 @@ pub enum CollectError {
     ClusterNotFound { cluster: String, region: String },
     #[error("the AWS credentials were rejected during the run ({code} on {action}): they expired or were revoked; refresh them (e.g. `aws sso login`, or new session credentials) and run again")]
     CredentialsRejected { action: String, code: String },
-    #[error("no complete answer from AWS within {after} (--timeout): {answered} call(s) finished, still waiting on {}; check the endpoint, region and network, or raise --timeout", if waiting_on.is_empty() { "nothing in flight".to_string() } else { waiting_on.join(", ") })]
+    #[error("no complete answer from AWS within {after} (--timeout): {finished} call(s) finished, still waiting on {}; check the endpoint, region and network, or raise --timeout", if waiting_on.is_empty() { "nothing in flight".to_string() } else { waiting_on.join(", ") })]
     TimedOut {
         after: String,
         waiting_on: Vec<String>,
-        answered: u64,
+        finished: u64,
     },
 }
 
@@ -324,13 +324,7 @@ pub async fn collect(
         }
         match vpc_of().await {
             Ok(vpc) => {
-                let sgs = async {
-                    if want(Need::SecurityGroups) {
-                        aws::security_groups(c, &vpc).await
-                    } else {
-                        Fetched::NotCollected
-                    }
-                };
+                let sgs = when(want(Need::SecurityGroups), aws::security_groups(c, &vpc));
                 futures::join!(aws::subnets(c, &vpc), aws::route_tables(c, &vpc), sgs)
             }
             Err(e) => (
@@ -414,12 +408,10 @@ pub async fn collect(
         )
     };
 
-    let certificates = async {
-        if !want(Need::Certificates) {
-            return Fetched::NotCollected;
-        }
-        aws::certificates(c, &target.domain).await
-    };
+    let certificates = when(
+        want(Need::Certificates),
+        aws::certificates(c, &target.domain),
+    );
 
     let ingress = async {
         if !want(Need::LoadBalancer) {
@@ -440,20 +432,8 @@ pub async fn collect(
 
     // Sources that depend on nothing else.
     let extras = async {
-        let addons = async {
-            if want(Need::Addons) {
-                aws::addons(c, name).await
-            } else {
-                Fetched::NotCollected
-            }
-        };
-        let oidc = async {
-            if want(Need::OidcProviders) {
-                aws::oidc_providers(c).await
-            } else {
-                Fetched::NotCollected
-            }
-        };
+        let addons = when(want(Need::Addons), aws::addons(c, name));
+        let oidc = when(want(Need::OidcProviders), aws::oidc_providers(c));
         let dns = async {
             if want(Need::Dns) {
                 aws::dns(c, &target.domain).await
@@ -467,13 +447,7 @@ pub async fn collect(
                 _ => Fetched::NotCollected,
             }
         };
-        let volumes = async {
-            if want(Need::Volumes) {
-                aws::volumes(c).await
-            } else {
-                Fetched::NotCollected
-            }
-        };
+        let volumes = when(want(Need::Volumes), aws::volumes(c));
         futures::join!(addons, oidc, dns, bucket, volumes)
     };
 
@@ -588,6 +562,16 @@ pub async fn collect(
         });
     }
     Ok(inv)
+}
+
+/// `fetch`'s answer when a selected requirement needs it; otherwise the
+/// request is never sent (futures do nothing until awaited).
+async fn when<T>(needed: bool, fetch: impl std::future::Future<Output = Fetched<T>>) -> Fetched<T> {
+    if needed {
+        fetch.await
+    } else {
+        Fetched::NotCollected
+    }
 }
 
 /// What the ELBv2 branch gathered.
