@@ -10,13 +10,17 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
 use crate::collect::{self, CallRecorder, Clients, CollectError};
-use crate::evaluate::{self, ClickhouseMode, Settings};
+use crate::evaluate;
 use crate::model::{Inventory, TargetSpec};
-use crate::names::parse_domain;
-use crate::registry::{self, Need, Requirement};
+use crate::options::{
+    format_duration, parse_duration, unknown_id, AwsOptions, Options, OptionsError, TargetArgs,
+};
+use crate::registry;
 use crate::render::{self, Format};
-use crate::report::{exit, Baseline, Stage, Stats, Status};
-use crate::{config, snapshot, tfoutputs};
+use crate::report::{exit, Stage, Stats, Status};
+use crate::settings::FailOn;
+use crate::snapshot;
+use crate::spec::Need;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -51,68 +55,6 @@ pub enum Command {
     Man,
 }
 
-#[derive(Args, Debug, Clone)]
-pub struct TargetArgs {
-    /// The EKS cluster's name.
-    #[arg(long, value_name = "NAME")]
-    pub cluster: Option<String>,
-    /// The host name LangSmith is served on, e.g. langsmith.example.com.
-    #[arg(long, value_name = "FQDN")]
-    pub domain: Option<String>,
-    /// AWS region (default: the SDK chain, e.g. AWS_REGION or the profile's).
-    #[arg(long, value_name = "R")]
-    pub region: Option<String>,
-    /// Named profile from the shared AWS config files.
-    #[arg(long, value_name = "P")]
-    pub profile: Option<String>,
-    /// Send every AWS call to this endpoint (e.g. an emulator); AWS_ENDPOINT_URL also works.
-    #[arg(long, value_name = "URL")]
-    pub endpoint_url: Option<String>,
-    /// The VPC (default: the cluster's).
-    #[arg(long, value_name = "ID")]
-    pub vpc: Option<String>,
-    /// The ALB, by ARN or name (default: discovered).
-    #[arg(long, value_name = "ARN|NAME")]
-    pub alb: Option<String>,
-    /// The RDS instance or Aurora cluster identifier (default: discovered).
-    #[arg(long, value_name = "ID")]
-    pub postgres: Option<String>,
-    /// The ElastiCache replication group or cache cluster id (default: discovered).
-    #[arg(long, value_name = "ID")]
-    pub redis: Option<String>,
-    /// The blob-storage S3 bucket.
-    #[arg(long, value_name = "NAME")]
-    pub bucket: Option<String>,
-    /// Where ClickHouse runs: in-cluster (default) or external (node sizing and storage skipped).
-    #[arg(long, value_enum)]
-    pub clickhouse: Option<ClickhouseMode>,
-    /// Sources the ALB must admit on 443, for a deliberately restricted ALB (default: 0.0.0.0/0 when internet-facing).
-    #[arg(long, value_delimiter = ',', value_name = "CIDR,…")]
-    pub alb_allowed_cidrs: Vec<String>,
-    /// Evaluate only what exists before `helm install` (preflight), or everything (installed, the default).
-    #[arg(long, value_enum)]
-    pub stage: Option<Stage>,
-    /// Sizing baseline: production (3 ClickHouse replicas, the default) or dev.
-    #[arg(long, value_enum)]
-    pub baseline: Option<Baseline>,
-    /// Configuration file (default: ./preflight.toml when present). Flags override it.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Target options from `terraform output -json` of the LangChain module (FILE, or - for stdin).
-    #[arg(long, value_name = "FILE|-")]
-    pub terraform_outputs: Option<PathBuf>,
-    /// Give up on AWS after DURATION (e.g. 90s, 5m): the whole collection, and each
-    /// call within it, must finish in that time, else the run stops with exit code 1.
-    #[arg(long, value_name = "DURATION", value_parser = parse_timeout)]
-    pub timeout: Option<Duration>,
-    /// Check only these requirement ids (comma-separated).
-    #[arg(long, value_delimiter = ',', value_name = "ID,…")]
-    pub only: Vec<String>,
-    /// Leave out these requirement ids (comma-separated).
-    #[arg(long, value_delimiter = ',', value_name = "ID,…")]
-    pub skip: Vec<String>,
-}
-
 #[derive(Args, Debug)]
 pub struct CheckArgs {
     #[command(flatten)]
@@ -142,59 +84,6 @@ pub struct CheckArgs {
     pub report: Vec<(Format, PathBuf)>,
 }
 
-/// `90s`, `10m`, `1h30m`, `500ms`.
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let bad = || format!("{s:?} is not a duration such as 90s, 10m or 1h30m");
-    let mut total = Duration::ZERO;
-    let mut rest = s.trim();
-    if rest.is_empty() {
-        return Err(bad());
-    }
-    while !rest.is_empty() {
-        let digits = rest.chars().take_while(|c| c.is_ascii_digit()).count();
-        if digits == 0 {
-            return Err(bad());
-        }
-        let n: u64 = rest[..digits].parse().map_err(|_| bad())?;
-        rest = &rest[digits..];
-        let unit: String = rest
-            .chars()
-            .take_while(|c| c.is_ascii_alphabetic())
-            .collect();
-        rest = &rest[unit.len()..];
-        total += match unit.as_str() {
-            "ms" => Duration::from_millis(n),
-            "s" => Duration::from_secs(n),
-            "m" => Duration::from_secs(n * 60),
-            "h" => Duration::from_secs(n * 3600),
-            _ => return Err(bad()),
-        };
-    }
-    Ok(total)
-}
-
-/// `2m30s`, `90s`, `500ms`: the inverse of [`parse_duration`] for messages.
-pub fn format_duration(d: Duration) -> String {
-    let ms = d.as_millis();
-    if !ms.is_multiple_of(1000) {
-        return format!("{ms}ms");
-    }
-    let (m, s) = (ms / 60_000, (ms / 1000) % 60);
-    match (m, s) {
-        (0, s) => format!("{s}s"),
-        (m, 0) => format!("{m}m"),
-        (m, s) => format!("{m}m{s}s"),
-    }
-}
-
-/// A `--timeout`: a duration longer than zero.
-fn parse_timeout(s: &str) -> Result<Duration, String> {
-    match parse_duration(s)? {
-        d if d.is_zero() => Err("--timeout must be longer than 0s".into()),
-        d => Ok(d),
-    }
-}
-
 fn parse_report(s: &str) -> Result<(Format, PathBuf), String> {
     let (format, path) = s
         .split_once('=')
@@ -214,13 +103,6 @@ pub struct CollectArgs {
     pub out: PathBuf,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FailOn {
-    Fail,
-    Warn,
-}
-
 /// A failure with its exit code; printed as one line.
 #[derive(Debug)]
 pub struct Exit {
@@ -232,6 +114,12 @@ fn usage(message: impl Into<String>) -> Exit {
     Exit {
         code: exit::USAGE,
         message: message.into(),
+    }
+}
+
+impl From<OptionsError> for Exit {
+    fn from(e: OptionsError) -> Self {
+        usage(e.0)
     }
 }
 
@@ -282,22 +170,19 @@ pub fn main() -> u8 {
 pub fn run(cli: Cli) -> Result<u8, Exit> {
     match cli.command {
         Command::List => {
-            print!("{}", render::list());
+            write_out(None, &render::list())?;
             Ok(exit::OK)
         }
         Command::Explain { id } => {
             let r = registry::find(&id).ok_or_else(|| unknown_id(&id))?;
-            print!("{}", render::explain(r));
+            write_out(None, &render::explain(r))?;
             Ok(exit::OK)
         }
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(
-                shell,
-                &mut cmd,
-                "langsmith-preflight",
-                &mut std::io::stdout(),
-            );
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "langsmith-preflight", &mut out);
+            write_out(None, &String::from_utf8_lossy(&out))?;
             Ok(exit::OK)
         }
         Command::Man => {
@@ -310,149 +195,12 @@ pub fn run(cli: Cli) -> Result<u8, Exit> {
             Ok(exit::OK)
         }
         Command::IamPolicy => {
-            print!("{}", collect::iam_policy());
+            write_out(None, &collect::iam_policy())?;
             Ok(exit::OK)
         }
         Command::Check(args) => check(args),
         Command::Collect(args) => collect_cmd(args),
     }
-}
-
-fn unknown_id(id: &str) -> Exit {
-    usage(format!(
-        "unknown requirement id {id:?} (known: {})",
-        registry::ids().join(", ")
-    ))
-}
-
-/// The requirements `--only` and `--skip` select, in registry order.
-pub fn select(only: &[String], skip: &[String]) -> Result<Vec<&'static Requirement>, Exit> {
-    for id in only.iter().chain(skip) {
-        if registry::find(id).is_none() {
-            return Err(unknown_id(id));
-        }
-    }
-    Ok(registry::all()
-        .iter()
-        .filter(|r| only.is_empty() || only.contains(&r.spec.id))
-        .filter(|r| !skip.contains(&r.spec.id))
-        .collect())
-}
-
-/// What to collect for the selected requirements at this stage.
-pub fn needs_of(reqs: &[&Requirement], settings: &Settings) -> BTreeSet<Need> {
-    let stage = settings.stage;
-    let mut needs: BTreeSet<Need> = reqs
-        .iter()
-        .filter(|r| stage == Stage::Installed || r.spec.stage == Stage::Preflight)
-        .flat_map(|r| r.needs.iter().copied())
-        .collect();
-    if stage == Stage::Preflight {
-        needs.remove(&Need::LoadBalancer);
-        needs.remove(&Need::TargetHealth);
-    }
-    if settings.clickhouse == ClickhouseMode::External {
-        // Only clickhouse.storage reads volumes, and it is skipped then.
-        needs.remove(&Need::Volumes);
-    }
-    needs.insert(Need::Cluster);
-    needs
-}
-
-/// Flags over the configuration file: the effective target options and settings.
-fn effective(t: &TargetArgs) -> Result<(TargetArgs, Settings, Option<FailOn>), Exit> {
-    let cfg = config::load(t.config.as_deref()).map_err(|e| usage(e.to_string()))?;
-    let tf = match &t.terraform_outputs {
-        Some(p) => tfoutputs::read(p).map_err(|e| usage(e.to_string()))?,
-        None => Default::default(),
-    };
-    let or = |flag: &Option<String>, file: &Option<String>| flag.clone().or_else(|| file.clone());
-    // Precedence: flags, then terraform outputs, then the configuration file.
-    let or3 = |flag: &Option<String>, tf: &Option<String>, file: &Option<String>| {
-        flag.clone().or_else(|| tf.clone()).or_else(|| file.clone())
-    };
-    let merged = TargetArgs {
-        cluster: or3(&t.cluster, &tf.cluster, &cfg.cluster),
-        domain: or3(&t.domain, &tf.domain, &cfg.domain),
-        region: or3(&t.region, &tf.region, &cfg.region),
-        profile: or(&t.profile, &cfg.profile),
-        endpoint_url: or(&t.endpoint_url, &cfg.endpoint_url),
-        vpc: or3(&t.vpc, &tf.vpc, &cfg.vpc),
-        alb: or3(&t.alb, &tf.alb, &cfg.alb),
-        postgres: or(&t.postgres, &cfg.postgres),
-        redis: or(&t.redis, &cfg.redis),
-        bucket: or3(&t.bucket, &tf.bucket, &cfg.bucket),
-        clickhouse: t.clickhouse.or(cfg.clickhouse),
-        alb_allowed_cidrs: if t.alb_allowed_cidrs.is_empty() {
-            cfg.alb_allowed_cidrs.clone().unwrap_or_default()
-        } else {
-            t.alb_allowed_cidrs.clone()
-        },
-        stage: t.stage.or(cfg.stage),
-        baseline: t.baseline.or(cfg.baseline),
-        timeout: t.timeout,
-        config: t.config.clone(),
-        terraform_outputs: t.terraform_outputs.clone(),
-        only: if t.only.is_empty() {
-            cfg.only.clone()
-        } else {
-            t.only.clone()
-        },
-        skip: if t.skip.is_empty() {
-            cfg.skip.clone()
-        } else {
-            t.skip.clone()
-        },
-    };
-    let settings = Settings {
-        stage: merged.stage.unwrap_or_default(),
-        baseline: merged.baseline.unwrap_or_default(),
-        thresholds: cfg.thresholds,
-        waivers: cfg.waivers,
-        clickhouse: merged.clickhouse.unwrap_or_default(),
-        alb_allowed_cidrs: (!merged.alb_allowed_cidrs.is_empty())
-            .then(|| merged.alb_allowed_cidrs.clone()),
-    };
-    for c in settings.alb_allowed_cidrs.iter().flatten() {
-        c.parse::<crate::net::Cidr4>().map_err(|_| {
-            usage(format!(
-                "--alb-allowed-cidrs: {c:?} is not an IPv4 CIDR such as 203.0.113.0/24"
-            ))
-        })?;
-    }
-    if let Some(b) = &merged.bucket {
-        let ok = (3..=63).contains(&b.len())
-            && b.chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
-        if !ok {
-            return Err(usage(format!(
-                "--bucket {b:?} is not a valid S3 bucket name"
-            )));
-        }
-    }
-    Ok((merged, settings, cfg.fail_on))
-}
-
-fn target_spec(t: &TargetArgs) -> Result<TargetSpec, Exit> {
-    let cluster = t
-        .cluster
-        .clone()
-        .filter(|c| !c.trim().is_empty())
-        .ok_or_else(|| usage("--cluster NAME is required"))?;
-    let domain = t
-        .domain
-        .as_deref()
-        .ok_or_else(|| usage("--domain FQDN is required"))?;
-    let domain = parse_domain(domain).map_err(usage)?;
-    Ok(TargetSpec {
-        cluster,
-        domain,
-        vpc: t.vpc.clone(),
-        alb: t.alb.clone(),
-        postgres: t.postgres.clone(),
-        redis: t.redis.clone(),
-        bucket: t.bucket.clone(),
-    })
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Exit> {
@@ -462,21 +210,10 @@ fn runtime() -> Result<tokio::runtime::Runtime, Exit> {
         .map_err(|e| run_failed(format!("cannot start the async runtime: {e}")))
 }
 
-impl TargetArgs {
-    /// `--timeout`, or its default.
-    fn timeout(&self) -> Duration {
-        self.timeout.unwrap_or(DEFAULT_TIMEOUT)
-    }
-}
-
-/// The default for `--timeout`: generous for a large account behind
-/// throttling, short enough that a hung endpoint does not stall a CI job.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
-
-async fn sdk_config(t: &TargetArgs) -> Result<aws_types::SdkConfig, Exit> {
+async fn sdk_config(t: &AwsOptions) -> Result<aws_types::SdkConfig, Exit> {
     use aws_config::retry::RetryConfig;
     use aws_config::timeout::TimeoutConfig;
-    let total = t.timeout();
+    let total = t.timeout;
     let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
         .retry_config(
             // Bounded: throttling and 5xx are retried, an unreachable endpoint fails in seconds.
@@ -533,7 +270,7 @@ async fn sdk_config(t: &TargetArgs) -> Result<aws_types::SdkConfig, Exit> {
 
 /// Collects live; returns the inventory and the call statistics.
 fn collect_live(
-    t: &TargetArgs,
+    t: &AwsOptions,
     target: &TargetSpec,
     needs: &BTreeSet<Need>,
 ) -> Result<(Inventory, CallRecorder), Exit> {
@@ -544,7 +281,7 @@ fn collect_live(
         let recorder = CallRecorder::new();
         let clients = Clients::new(&conf, &recorder);
         let progress = progress(&recorder, &region);
-        let total = t.timeout();
+        let total = t.timeout;
         let inv = tokio::time::timeout(total, collect::collect(&clients, target, &region, needs))
             .await
             .unwrap_or_else(|_| {
@@ -591,9 +328,9 @@ fn progress(rec: &CallRecorder, region: &str) -> Option<tokio::task::JoinHandle<
 
 fn check(args: CheckArgs) -> Result<u8, Exit> {
     let started = Instant::now();
-    let (t, settings, cfg_fail_on) = effective(&args.target)?;
-    let fail_on = args.fail_on.or(cfg_fail_on).unwrap_or(FailOn::Fail);
-    let reqs = select(&t.only, &t.skip)?;
+    let opts = Options::new(&args.target)?;
+    let fail_on = args.fail_on.or(opts.fail_on).unwrap_or_default();
+    let (settings, reqs) = (&opts.settings, &opts.requirements);
     let report = match &args.snapshot {
         Some(path) => {
             let inv = snapshot::read(path).map_err(|e| usage(e.to_string()))?;
@@ -601,15 +338,15 @@ fn check(args: CheckArgs) -> Result<u8, Exit> {
                 wall_ms: started.elapsed().as_millis() as u64,
                 ..Stats::default()
             };
-            evaluate::report(&inv, &settings, &reqs, &path.display().to_string(), stats)
+            evaluate::report(&inv, settings, reqs, &path.display().to_string(), stats)
         }
         None => {
-            let target = target_spec(&t)?;
-            let needs = needs_of(&reqs, &settings);
+            let target = opts.target.clone().map_err(usage)?;
+            let needs = opts.needs();
             let deadline = args.wait.map(|w| started + w);
             let (mut calls, mut retries) = (0, 0);
             loop {
-                let (inv, rec) = collect_live(&t, &target, &needs)?;
+                let (inv, rec) = collect_live(&opts.aws, &target, &needs)?;
                 calls += rec.api_calls();
                 retries += rec.retries();
                 // Evaluated as of the collection time, so that a snapshot re-evaluated
@@ -620,7 +357,7 @@ fn check(args: CheckArgs) -> Result<u8, Exit> {
                     wall_ms: started.elapsed().as_millis() as u64,
                     peak_rss_kib: crate::report::peak_rss_kib(),
                 };
-                let report = evaluate::report(&inv, &settings, &reqs, "live", stats);
+                let report = evaluate::report(&inv, settings, reqs, "live", stats);
                 let pending: Vec<&str> = report
                     .results
                     .iter()
@@ -652,19 +389,13 @@ fn check(args: CheckArgs) -> Result<u8, Exit> {
     for (format, path) in &args.report {
         write_out(Some(path), &render::render(&report, *format, false))?;
     }
-    let code = report.exit_code();
-    if code == exit::OK && fail_on == FailOn::Warn && report.summary.warn > 0 {
-        return Ok(exit::FAIL);
-    }
-    Ok(code)
+    Ok(report.exit_code(fail_on))
 }
 
 fn collect_cmd(args: CollectArgs) -> Result<u8, Exit> {
-    let (t, settings, _) = effective(&args.target)?;
-    let reqs = select(&t.only, &t.skip)?;
-    let target = target_spec(&t)?;
-    let needs = needs_of(&reqs, &settings);
-    let (inv, rec) = collect_live(&t, &target, &needs)?;
+    let opts = Options::new(&args.target)?;
+    let target = opts.target.clone().map_err(usage)?;
+    let (inv, rec) = collect_live(&opts.aws, &target, &opts.needs())?;
     write_out(Some(&args.out), &snapshot::to_json(&inv))?;
     eprintln!(
         "langsmith-preflight: wrote {} ({} AWS calls)",
@@ -679,9 +410,12 @@ fn write_out(path: Option<&PathBuf>, text: &str) -> Result<(), Exit> {
         Some(p) => std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display())),
         None => {
             let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())
-                .and_then(|_| out.flush())
-                .context("cannot write to standard output")
+            match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+                // The reader went away (`langsmith-preflight list | head -1`):
+                // nothing more to say, and nothing went wrong.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other.context("cannot write to standard output"),
+            }
         }
     };
     res.map_err(|e| run_failed(format!("{e:#}")))

@@ -8,10 +8,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::cli::FailOn;
-use crate::evaluate::{ClickhouseMode, Waiver};
 use crate::registry;
-use crate::report::{Baseline, Stage};
+use crate::settings::{Baseline, ClickhouseMode, FailOn, Stage, Waiver};
 
 pub const DEFAULT_FILE: &str = "preflight.toml";
 
@@ -52,7 +50,6 @@ struct RawWaiver {
 /// A loaded, validated configuration.
 #[derive(Debug, Default, Clone)]
 pub struct Config {
-    pub path: Option<PathBuf>,
     pub cluster: Option<String>,
     pub domain: Option<String>,
     pub region: Option<String>,
@@ -98,10 +95,7 @@ pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
         }
         Err(e) => return Err(ConfigError(format!("cannot read {}: {e}", path.display()))),
     };
-    parse(&text, &path.display().to_string()).map(|mut c| {
-        c.path = Some(path);
-        c
-    })
+    parse(&text, &path.display().to_string())
 }
 
 pub fn parse(text: &str, name: &str) -> Result<Config, ConfigError> {
@@ -194,7 +188,6 @@ pub fn parse(text: &str, name: &str) -> Result<Config, ConfigError> {
         });
     }
     Ok(Config {
-        path: None,
         cluster: raw.cluster,
         domain: raw.domain,
         region: raw.region,

@@ -24,14 +24,6 @@ pub enum Fetched<T> {
 }
 
 impl<T> Fetched<T> {
-    pub fn as_ref(&self) -> Fetched<&T> {
-        match self {
-            Fetched::Ok(v) => Fetched::Ok(v),
-            Fetched::Failed(e) => Fetched::Failed(e.clone()),
-            Fetched::NotCollected => Fetched::NotCollected,
-        }
-    }
-
     pub fn ok(&self) -> Option<&T> {
         match self {
             Fetched::Ok(v) => Some(v),

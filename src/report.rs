@@ -3,6 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::settings::FailOn;
+pub use crate::settings::{Baseline, Stage};
+use crate::spec::Severity;
+
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -30,26 +34,6 @@ impl Status {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    Default,
-    clap::ValueEnum,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Stage {
-    Preflight,
-    #[default]
-    Installed,
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WaiverNote {
     pub reason: String,
@@ -58,38 +42,12 @@ pub struct WaiverNote {
     pub status: Status,
 }
 
-impl Stage {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Stage::Preflight => "preflight",
-            Stage::Installed => "installed",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Baseline {
-    #[default]
-    Production,
-    Dev,
-}
-
-impl Baseline {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Baseline::Production => "production",
-            Baseline::Dev => "dev",
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
     pub id: String,
     pub title: String,
     pub stage: Stage,
-    pub severity: String,
+    pub severity: Severity,
     pub status: Status,
     pub message: String,
     pub evidence: Vec<String>,
@@ -214,11 +172,16 @@ pub mod exit {
 }
 
 impl Report {
-    pub fn exit_code(&self) -> u8 {
+    /// The whole exit policy for a finished check: 3 when a requirement
+    /// failed, else 4 when one could not be evaluated, else 3 when one warned
+    /// and `--fail-on warn` was asked for, else 0.
+    pub fn exit_code(&self, fail_on: FailOn) -> u8 {
         if self.summary.fail > 0 {
             exit::FAIL
         } else if self.summary.error > 0 {
             exit::ERROR
+        } else if fail_on == FailOn::Warn && self.summary.warn > 0 {
+            exit::FAIL
         } else {
             exit::OK
         }

@@ -586,3 +586,37 @@ fn bad_timeouts_are_usage_errors() {
         assert_eq!(stderr(&o).lines().count(), 1, "{t}: {}", stderr(&o));
     }
 }
+
+/// A reader that stops early (`langsmith-preflight list | head -1`) is not an
+/// error: the tool stops writing and exits 0 quietly, as ripgrep does.
+#[test]
+fn a_closed_pipe_ends_output_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    for args in [
+        vec!["list"],
+        vec!["explain", "eks.capacity"],
+        vec!["iam-policy"],
+        vec!["completions", "bash"],
+        vec!["man"],
+        vec!["check", "--snapshot", REF],
+    ] {
+        let mut child = tool_command(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close our end before the tool writes: every write then hits EPIPE.
+        drop(child.stdout.take());
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(0), "{args:?}: {err}");
+        assert!(err.is_empty(), "{args:?} wrote to stderr: {err}");
+    }
+}

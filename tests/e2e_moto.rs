@@ -278,7 +278,7 @@ async fn broken_deployment_fails_the_right_requirements() {
     );
 }
 
-/// Issue 3's requirements, each broken the way moto can express it.
+/// WAF, DNS, ClickHouse storage, the bucket, IRSA, backups and the cluster, each broken the way moto can express it.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_rest_of_the_reference_architecture_fails_when_broken() {
     let v = Variant {

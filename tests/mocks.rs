@@ -13,7 +13,7 @@ use aws_smithy_mocks::{mock, mock_client, Rule, RuleMode};
 use aws_smithy_types::error::ErrorMetadata;
 use langsmith_preflight::collect::{collect, CallRecorder, Clients};
 use langsmith_preflight::model::*;
-use langsmith_preflight::registry::Need;
+use langsmith_preflight::spec::Need;
 
 const VPC: &str = "vpc-0123";
 
@@ -499,7 +499,7 @@ async fn eks_addons_are_listed_across_pages() {
         .iter()
         .map(|id| langsmith_preflight::registry::find(id).unwrap())
         .collect();
-    let (findings, _, _) = langsmith_preflight::evaluate::evaluate(
+    let findings = langsmith_preflight::evaluate::evaluate(
         &inv,
         &Default::default(),
         langsmith_preflight::evaluate::evaluation_time(&inv),

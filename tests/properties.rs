@@ -313,7 +313,7 @@ proptest! {
         if let Ok(inv) = langsmith_preflight::snapshot::parse(&text, "fuzz.json") {
             let reqs: Vec<_> = langsmith_preflight::registry::all().iter().collect();
             for stage in [langsmith_preflight::report::Stage::Preflight, langsmith_preflight::report::Stage::Installed] {
-                let settings = langsmith_preflight::evaluate::Settings { stage, ..Default::default() };
+                let settings = langsmith_preflight::settings::Settings { stage, ..Default::default() };
                 let report = langsmith_preflight::evaluate::report(&inv, &settings, &reqs, "fuzz", Default::default());
                 for format in [
                     langsmith_preflight::render::Format::Table,

@@ -86,3 +86,51 @@ fn readme_requirements_table_is_current() {
         "README.md's requirements table is stale; replace it with:\n{table}"
     );
 }
+
+/// Every threshold a requirement's function reads (`ctx.num("key")`) is
+/// declared in its `checks/<id>.toml`, and every configurable one is a
+/// numeric threshold: a missing one would panic at run time.
+#[test]
+fn every_threshold_a_check_reads_is_declared() {
+    let mut reads = 0;
+    for r in registry::all() {
+        let (area, function) = r.function.split_once("::").unwrap();
+        let text = std::fs::read_to_string(format!("src/checks/{area}.rs")).unwrap();
+        let start = text
+            .find(&format!("pub fn {function}("))
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}: no pub fn {function} in src/checks/{area}.rs",
+                    r.spec.id
+                )
+            });
+        // The function's body runs to the first closing brace at column 0.
+        let body = &text[start..];
+        let body = &body[..body.find("\n}\n").expect("function end")];
+        for (i, _) in body.match_indices("num(\"") {
+            let key = &body[i + 5..];
+            let key = &key[..key.find('"').unwrap()];
+            reads += 1;
+            assert!(
+                matches!(
+                    r.spec.thresholds.get(key),
+                    Some(toml::Value::Integer(_) | toml::Value::Float(_))
+                ),
+                "{} reads threshold {key:?}, which checks/{}.toml does not declare as a number",
+                r.spec.id,
+                r.spec.id
+            );
+        }
+        for key in &r.spec.configurable {
+            assert!(
+                r.spec.thresholds.contains_key(key),
+                "{}: configurable {key:?} is not a threshold",
+                r.spec.id
+            );
+        }
+    }
+    assert!(
+        reads >= 10,
+        "found only {reads} threshold reads: is the scan still looking in the right place?"
+    );
+}

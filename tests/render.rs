@@ -1,11 +1,12 @@
 //! Rendered output, snapshot-tested with insta: the same report in every
 //! format, from the shipped example snapshots.
 
-use langsmith_preflight::evaluate::{report, Settings};
+use langsmith_preflight::evaluate::report;
 use langsmith_preflight::model::Inventory;
 use langsmith_preflight::registry;
 use langsmith_preflight::render::{render, Format};
 use langsmith_preflight::report::{Baseline, Report, Stage, Stats};
+use langsmith_preflight::settings::Settings;
 
 fn example(name: &str) -> Report {
     let text = std::fs::read_to_string(format!("examples/{name}")).unwrap();

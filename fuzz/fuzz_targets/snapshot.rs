@@ -2,7 +2,8 @@
 //! both stages and rendered in every format — never a panic.
 #![no_main]
 
-use langsmith_preflight::evaluate::{report, Settings};
+use langsmith_preflight::evaluate::report;
+use langsmith_preflight::settings::Settings;
 use langsmith_preflight::render::{render, Format};
 use langsmith_preflight::report::Stage;
 use libfuzzer_sys::fuzz_target;

@@ -1,15 +1,10 @@
 //! `clickhouse.storage`: the EBS volumes behind in-cluster ClickHouse.
 
-use crate::evaluate::{need, ClickhouseMode, Ctx, Outcome, Problem, Verdict};
+use crate::check::{need, Ctx, Outcome, Problem, Verdict};
 use crate::report::Status;
 
 /// `clickhouse.storage`: SSD with the IOPS and throughput the reference asks for.
 pub fn storage(ctx: &Ctx) -> Outcome {
-    if ctx.settings.clickhouse == ClickhouseMode::External {
-        return Err(Problem::Skip(
-            "ClickHouse is external (--clickhouse external)".into(),
-        ));
-    }
     let volumes = need(&ctx.inv.volumes, "EBS volumes")?;
     let cluster = &ctx.inv.target.cluster;
     let ours: Vec<_> = volumes

@@ -1,55 +1,10 @@
 //! `eks.*` requirements: capacity measured as *allocatable*, not nominal.
 
-use std::collections::BTreeMap;
-
-use super::resolved;
 use crate::alloc::{fmt_gib, fmt_vcpu};
-use crate::evaluate::{Ctx, Node, Outcome, Verdict};
-use crate::report::{Baseline, Status};
-
-/// Evidence lines grouping identical nodes: `3 × m5.4xlarge (i-1, i-2, i-3): …`.
-pub(crate) fn node_lines(nodes: &[Node]) -> Vec<String> {
-    let mut groups: BTreeMap<(String, bool, bool), Vec<&Node>> = BTreeMap::new();
-    for n in nodes {
-        groups
-            .entry((n.instance_type.clone(), n.managed, n.modelled))
-            .or_default()
-            .push(n);
-    }
-    groups
-        .values()
-        .map(|ns| {
-            let n = ns[0];
-            let a = &n.alloc;
-            let labels: Vec<&str> = ns.iter().map(|n| n.label.as_str()).collect();
-            format!(
-                "{} × {} ({}): allocatable {} vCPU / {} GiB each, of {} vCPU / {} GiB nominal — maxPods {}{}, kube-reserved {}m CPU and {} MiB memory, eviction threshold {} MiB",
-                ns.len(),
-                n.instance_type,
-                labels.join(", "),
-                fmt_vcpu(a.millicores),
-                fmt_gib(a.memory_mib),
-                n.info.vcpus,
-                fmt_gib(a.capacity_memory_mib),
-                a.max_pods,
-                if crate::alloc::max_pods(n.info, false) > a.max_pods {
-                    " (managed node group cap)"
-                } else {
-                    ""
-                },
-                a.reserved_millicores,
-                a.reserved_memory_mib,
-                a.eviction_memory_mib,
-            )
-        })
-        .collect()
-}
-
-fn evidence_for(nodes: &crate::evaluate::Nodes) -> Vec<String> {
-    let mut e: Vec<String> = nodes.note.iter().cloned().collect();
-    e.extend(node_lines(&nodes.nodes));
-    e
-}
+use crate::check::{need, resolved, Ctx, Outcome, Problem, Verdict};
+use crate::report::Status;
+use crate::resolve::Node;
+use crate::settings::{Baseline, ClickhouseMode};
 
 /// `eks.capacity`: total allocatable ≥ 16 vCPU and 64 GiB.
 pub fn capacity(ctx: &Ctx) -> Outcome {
@@ -84,7 +39,7 @@ pub fn capacity(ctx: &Ctx) -> Outcome {
             format!("{totals} < {need} required ({})", short.join(", ")),
         )
     };
-    let mut evidence = evidence_for(nodes);
+    let mut evidence = nodes.evidence();
     evidence.push(format!("total: {totals}"));
     Ok(v.evidence(evidence)
         .resources(nodes.nodes.iter().map(|n| n.label.clone()).collect()))
@@ -93,12 +48,6 @@ pub fn capacity(ctx: &Ctx) -> Outcome {
 /// `eks.clickhouse-node`: enough distinct nodes each able to host one
 /// ClickHouse replica (8 vCPU / 32 GiB allocatable).
 pub fn clickhouse_node(ctx: &Ctx) -> Outcome {
-    if ctx.settings.clickhouse == crate::evaluate::ClickhouseMode::External {
-        return Err(crate::evaluate::Problem::Skip(
-            "ClickHouse is external (--clickhouse external): no worker node needs to host it"
-                .into(),
-        ));
-    }
     let nodes = resolved(&ctx.r.nodes)?;
     let fits = |n: &&Node, vcpu: f64, gib: f64| {
         n.alloc.millicores >= (vcpu * 1000.0) as u64 && n.alloc.memory_mib >= (gib * 1024.0) as u64
@@ -163,13 +112,12 @@ pub fn clickhouse_node(ctx: &Ctx) -> Outcome {
             )
         }
     };
-    Ok(v.evidence(evidence_for(nodes))
+    Ok(v.evidence(nodes.evidence())
         .resources(fitting.iter().map(|n| n.label.clone()).collect()))
 }
 
 /// `eks.cluster`: ACTIVE, and its Kubernetes version in standard support.
 pub fn cluster(ctx: &Ctx) -> Outcome {
-    use crate::evaluate::{need, Problem};
     let c = need(&ctx.inv.cluster, "the EKS cluster")?;
     let version = c.version.as_deref().ok_or_else(|| Problem::Undetermined {
         message: format!("EKS cluster {} reports no Kubernetes version", c.name),
@@ -264,7 +212,6 @@ pub fn cluster(ctx: &Ctx) -> Outcome {
 
 /// `eks.addons`: the EBS CSI driver (ClickHouse volumes) and metrics-server.
 pub fn addons(ctx: &Ctx) -> Outcome {
-    use crate::evaluate::{need, ClickhouseMode};
     let addons = need(&ctx.inv.addons, "EKS add-ons")?;
     let evidence = vec![format!(
         "EKS add-ons: {}",
@@ -301,7 +248,6 @@ pub fn addons(ctx: &Ctx) -> Outcome {
 
 /// `eks.irsa`: pods can get IAM roles without static credentials.
 pub fn irsa(ctx: &Ctx) -> Outcome {
-    use crate::evaluate::{need, Problem};
     let c = need(&ctx.inv.cluster, "the EKS cluster")?;
     let mut evidence = Vec::new();
     let issuer = c

@@ -2,8 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use super::resolved;
-use crate::evaluate::{need, Ctx, Outcome, Problem, Verdict};
+use crate::check::{need, resolved, Ctx, Outcome, Problem, Verdict};
 use crate::report::Status;
 
 /// `ingress.alb`: an active application load balancer across ≥2 AZs, in
@@ -346,13 +345,20 @@ pub fn security_groups(ctx: &Ctx) -> Outcome {
             cidr: net.get(s).and_then(|i| i.subnet.cidr.parse().ok()),
         })
         .collect();
+    // Each target group's registered target ports, else its own port.
     let mut ports = std::collections::BTreeSet::new();
     for tg in &a.target_groups {
-        if let crate::model::Fetched::Ok(h) = &tg.health {
-            ports.extend(h.iter().filter_map(|t| t.port));
-        }
-        if ports.is_empty() {
+        let registered: BTreeSet<i32> = tg
+            .health
+            .ok()
+            .into_iter()
+            .flatten()
+            .filter_map(|t| t.port)
+            .collect();
+        if registered.is_empty() {
             ports.extend(tg.port);
+        } else {
+            ports.extend(registered);
         }
     }
     let targets: std::collections::BTreeSet<&str> = a
@@ -480,7 +486,7 @@ pub fn single_entry(ctx: &Ctx) -> Outcome {
         .iter()
         .filter(|lb| lb.arn != a.lb.arn && lb.scheme == "internet-facing")
         .filter(|lb| {
-            lb.tags.get(crate::evaluate::LBC_CLUSTER_TAG) == Some(cluster)
+            lb.tags.get(crate::resolve::alb::LBC_CLUSTER_TAG) == Some(cluster)
                 || lb.tags.contains_key(&legacy)
         })
         .map(|lb| {
@@ -513,85 +519,4 @@ pub fn single_entry(ctx: &Ctx) -> Outcome {
         )
         .evidence(extra)
     })
-}
-
-/// `dns.record`: the domain's record in the account's hosted zone targets the ALB.
-pub fn dns_record(ctx: &Ctx) -> Outcome {
-    let zones = need(&ctx.inv.hosted_zones, "hosted zones")?;
-    let domain = ctx.domain();
-    if zones.is_empty() {
-        return Err(Problem::Skip(format!(
-            "no Route53 hosted zone in the account covers {domain} (DNS hosted elsewhere)"
-        )));
-    }
-    let a = resolved(&ctx.r.alb)?;
-    let records = need(&ctx.inv.dns_records, "DNS records")?;
-    let norm = |s: &str| {
-        let s = crate::names::canonical(s);
-        s.strip_prefix("dualstack.")
-            .map(str::to_string)
-            .unwrap_or(s)
-    };
-    let alb_dns = a.lb.dns_name.as_deref().map(norm).unwrap_or_default();
-    let zone_names: Vec<String> = zones
-        .iter()
-        .map(|z| {
-            format!(
-                "{} ({}{})",
-                z.name,
-                z.id,
-                if z.private { ", private" } else { "" }
-            )
-        })
-        .collect();
-    let mut evidence = vec![format!("hosted zone(s): {}", zone_names.join(", "))];
-    let relevant: Vec<_> = records
-        .iter()
-        .filter(|r| matches!(r.record_type.as_str(), "A" | "AAAA" | "CNAME"))
-        .collect();
-    let mut pointing = false;
-    let mut elsewhere = Vec::new();
-    for r in &relevant {
-        let target = r
-            .alias_target
-            .clone()
-            .or_else(|| r.values.first().cloned())
-            .unwrap_or_default();
-        let kind = if r.alias_target.is_some() {
-            "alias"
-        } else {
-            "record"
-        };
-        evidence.push(format!("{} {} {kind} → {}", r.name, r.record_type, target));
-        if norm(&target) == alb_dns {
-            pointing = true;
-        } else {
-            elsewhere.push(target);
-        }
-    }
-    let v = if pointing {
-        Verdict::new(
-            Status::Pass,
-            format!("{domain} points at ALB {} ({alb_dns})", a.lb.name),
-        )
-    } else if relevant.is_empty() {
-        Verdict::new(
-            Status::Fail,
-            format!(
-                "no A/AAAA alias or CNAME for {domain} in {}",
-                zone_names.join(", ")
-            ),
-        )
-    } else {
-        Verdict::new(
-            Status::Fail,
-            format!(
-                "{domain} points at {}, not at ALB {} ({alb_dns})",
-                elsewhere.join(", "),
-                a.lb.name
-            ),
-        )
-    };
-    Ok(v.evidence(evidence)
-        .resources(zones.iter().map(|z| z.id.clone()).collect()))
 }

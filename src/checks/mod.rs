@@ -1,7 +1,10 @@
-//! The logic of each requirement, one named function per id. The data
-//! (title, thresholds, remediation, reference) is in `checks/<id>.toml`.
+//! The logic of each requirement, one named function per id, one file per
+//! area (the id's prefix): `eks.capacity` is `eks::capacity`. The data
+//! (title, thresholds, remediation, reference) is in `checks/<id>.toml`; the
+//! resolved components the function reads are in `crate::resolve`.
 
 pub mod clickhouse;
+pub mod dns;
 pub mod eks;
 pub mod ingress;
 pub mod network;
@@ -10,24 +13,10 @@ pub mod redis;
 pub mod storage;
 pub mod tls;
 
-use crate::evaluate::{need, Ctx, Outcome, Problem, Verdict};
+use crate::check::{need, resolved, Ctx, Outcome, Problem, Verdict};
 use crate::model::SecurityGroup;
 use crate::net::find_admitting_rule;
 use crate::report::Status;
-
-/// A discovered component the requirement can do without: `Ok(None)` when it
-/// is absent (another requirement fails for that), an error when unknown.
-pub(crate) fn optional<T>(r: &Result<T, Problem>) -> Result<Option<&T>, Problem> {
-    match r {
-        Ok(v) => Ok(Some(v)),
-        Err(Problem::Missing(_)) | Err(Problem::Skip(_)) => Ok(None),
-        Err(p) => Err(p.clone()),
-    }
-}
-
-pub(crate) fn resolved<T>(r: &Result<T, Problem>) -> Result<&T, Problem> {
-    r.as_ref().map_err(Clone::clone)
-}
 
 /// Shared by `postgres.reachable` and `redis.reachable`: do the data store's
 /// security groups admit TCP `port` from every worker node?

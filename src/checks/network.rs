@@ -2,17 +2,16 @@
 
 use std::collections::BTreeSet;
 
-use super::{optional, resolved};
-use crate::evaluate::{need, Ctx, Egress, Outcome, Problem, SubnetInfo, Verdict};
+use crate::check::{need, optional, resolved, Ctx, Outcome, Problem, Verdict};
 use crate::report::{Stage, Status};
+use crate::resolve::{Egress, Network, SubnetInfo};
 
 const ELB_ROLE_TAG: &str = "kubernetes.io/role/elb";
 
 /// `network.single-vpc`: cluster, nodes, Postgres, Redis (and the ALB once
 /// installed) share one VPC.
 pub fn single_vpc(ctx: &Ctx) -> Outcome {
-    resolved(&ctx.r.vpc)?;
-    let vpc = ctx.inv.vpc_id.as_deref().unwrap_or_default();
+    let vpc = *resolved(&ctx.r.vpc)?;
     let mut evidence = vec![format!(
         "VPC under check: {vpc} ({})",
         ctx.inv.vpc_source.as_deref().unwrap_or("discovered")
@@ -41,10 +40,10 @@ pub fn single_vpc(ctx: &Ctx) -> Outcome {
     match optional(&ctx.r.nodes)? {
         Some(nodes) => {
             for n in &nodes.nodes {
-                if n.modelled {
+                if n.is_modelled() {
                     for s in &n.subnet_ids {
                         let v = net.get(s).map(|i| i.subnet.vpc_id.as_str());
-                        if v.is_none() && n.label.ends_with("#1 (modelled)") {
+                        if v.is_none() && n.first_of_group() {
                             evidence.push(format!("node group subnet {s}: not in {vpc}"));
                             outside.push(format!("node group subnet {s}"));
                         }
@@ -229,7 +228,7 @@ pub fn private_subnets(ctx: &Ctx) -> Outcome {
 /// Classifies subnets for the `*-private` requirements: evidence lines and
 /// the offenders (public or unknown).
 fn classify(
-    net: &crate::evaluate::Network,
+    net: &Network,
     vpc: &str,
     who: &str,
     subnets: &[String],
@@ -260,7 +259,7 @@ pub fn nodes_private(ctx: &Ctx) -> Outcome {
     let mut evidence = Vec::new();
     let mut bad = Vec::new();
     let mut resources = Vec::new();
-    for n in nodes.nodes.iter().filter(|n| !n.modelled) {
+    for n in nodes.nodes.iter().filter(|n| !n.is_modelled()) {
         resources.push(n.label.clone());
         classify(
             net,

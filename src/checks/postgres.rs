@@ -1,7 +1,7 @@
 //! `postgres.*` requirements.
 
-use super::{nodes_reach, resolved};
-use crate::evaluate::{Ctx, Outcome, Problem, Verdict};
+use super::nodes_reach;
+use crate::check::{resolved, Ctx, Outcome, Problem, Verdict};
 use crate::report::Status;
 
 /// The major version of a PostgreSQL engine version string, compared

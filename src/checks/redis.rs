@@ -1,7 +1,8 @@
 //! `redis.*` requirements.
 
-use super::{nodes_reach, resolved};
-use crate::evaluate::{Ctx, Outcome};
+use super::nodes_reach;
+use crate::check::{resolved, Ctx, Outcome, Problem, Verdict};
+use crate::report::Status;
 
 /// `redis.reachable`: the Redis security groups admit the nodes on its port.
 pub fn reachable(ctx: &Ctx) -> Outcome {
@@ -16,8 +17,6 @@ pub fn reachable(ctx: &Ctx) -> Outcome {
 
 /// `redis.version`: ElastiCache Redis OSS ≥ 5 or Valkey ≥ 8, available.
 pub fn version(ctx: &Ctx) -> Outcome {
-    use crate::evaluate::{Problem, Verdict};
-    use crate::report::Status;
     let r = resolved(&ctx.r.redis)?;
     let evidence = vec![format!(
         "{} {}: engine {} {}, status {}, node type {}, in-transit encryption {}",

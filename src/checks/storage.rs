@@ -1,6 +1,6 @@
 //! `storage.bucket`: blob storage for production.
 
-use crate::evaluate::{need, Ctx, Outcome, Problem, Verdict};
+use crate::check::{need, Ctx, Outcome, Problem, Verdict};
 use crate::report::{Baseline, Status};
 
 /// `storage.bucket`: exists in the region, blocks public access, encrypted by default.

@@ -1,70 +1,10 @@
 //! `tls.certificate`: an ISSUED, unexpired certificate covers the domain
 //! (and, once installed, it is one the 443 listener serves).
 
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
-
-use super::resolved;
-use crate::evaluate::{
-    cert_covers, certificate as acm_certificate, need, Ctx, Outcome, Problem, Resolved, Verdict,
-};
-use crate::model::{Certificate, Inventory};
+use crate::check::{need, resolved, Ctx, Outcome, Problem, Verdict};
+use crate::model::Certificate;
 use crate::report::{Stage, Status};
-
-pub fn not_after(c: &Certificate) -> Option<OffsetDateTime> {
-    c.not_after
-        .as_deref()
-        .and_then(|s| OffsetDateTime::parse(s, &Rfc3339).ok())
-}
-
-/// Certificate ARNs served by the ALB's HTTPS listeners on 443.
-fn served_on_443(r: &Resolved) -> Option<Vec<String>> {
-    let alb = r.alb.as_ref().ok()?;
-    let arns: Vec<String> = alb
-        .listeners
-        .iter()
-        .filter(|l| l.port == 443 && l.protocol == "HTTPS")
-        .flat_map(|l| l.certificates.iter().map(|c| c.arn.clone()))
-        .collect();
-    Some(arns)
-}
-
-/// Best first: usable (ISSUED, unexpired), then the latest expiry.
-fn rank(certs: &mut [&Certificate], now: OffsetDateTime) {
-    certs.sort_by_key(|c| {
-        let usable = c.status == "ISSUED" && not_after(c).is_some_and(|t| t > now);
-        (
-            std::cmp::Reverse(usable),
-            std::cmp::Reverse(not_after(c)),
-            c.arn.clone(),
-        )
-    });
-}
-
-/// The certificate the requirement judges (also shown in the report's target).
-pub fn chosen_certificate<'a>(
-    inv: &'a Inventory,
-    r: &Resolved,
-    stage: Stage,
-    now: OffsetDateTime,
-) -> Option<&'a Certificate> {
-    let domain = &inv.target.domain;
-    let mut pool: Vec<&Certificate> = match stage {
-        Stage::Installed => served_on_443(r)?
-            .iter()
-            .filter_map(|a| acm_certificate(inv, a))
-            .filter(|c| cert_covers(c, domain))
-            .collect(),
-        Stage::Preflight => inv
-            .certificates
-            .ok()?
-            .iter()
-            .filter(|c| cert_covers(c, domain))
-            .collect(),
-    };
-    rank(&mut pool, now);
-    pool.first().copied()
-}
+use crate::resolve::certificate::{covers, lookup, not_after, served_on_443};
 
 fn describe(c: &Certificate) -> String {
     let mut names = vec![c.domain.clone()];
@@ -84,11 +24,10 @@ pub fn certificate(ctx: &Ctx) -> Outcome {
     let domain = ctx.domain();
     let certs = need(&ctx.inv.certificates, "ACM certificates")?;
     let mut evidence = Vec::new();
-    let covering_in_acm: Vec<&Certificate> =
-        certs.iter().filter(|c| cert_covers(c, domain)).collect();
+    let covering_in_acm: Vec<&Certificate> = certs.iter().filter(|c| covers(c, domain)).collect();
     if ctx.settings.stage == Stage::Installed {
         let alb = resolved(&ctx.r.alb)?;
-        let served = served_on_443(ctx.r).unwrap_or_default();
+        let served = served_on_443(alb);
         if served.is_empty() {
             return Err(Problem::Missing(format!(
                 "ALB {} has no HTTPS listener on 443 serving a certificate (see ingress.https)",
@@ -96,11 +35,11 @@ pub fn certificate(ctx: &Ctx) -> Outcome {
             )));
         }
         for arn in &served {
-            match acm_certificate(ctx.inv, arn) {
+            match lookup(ctx.inv, arn) {
                 Some(c) => evidence.push(format!(
                     "served on 443: {}{}",
                     describe(c),
-                    if cert_covers(c, domain) {
+                    if covers(c, domain) {
                         ""
                     } else {
                         " — does not cover the domain"
@@ -111,7 +50,7 @@ pub fn certificate(ctx: &Ctx) -> Outcome {
                 )),
             }
         }
-        if chosen_certificate(ctx.inv, ctx.r, Stage::Installed, ctx.now).is_none() {
+        if ctx.r.certificate.is_none() {
             let unattached: Vec<String> = covering_in_acm.iter().map(|c| c.arn.clone()).collect();
             let hint = if unattached.is_empty() {
                 "no ACM certificate in the region covers it either".to_string()
@@ -142,8 +81,7 @@ pub fn certificate(ctx: &Ctx) -> Outcome {
             )));
         }
     }
-    let c = chosen_certificate(ctx.inv, ctx.r, ctx.settings.stage, ctx.now)
-        .expect("a covering certificate exists");
+    let c = ctx.r.certificate.expect("a covering certificate exists");
     let resources = vec![c.arn.clone()];
     let warn_days = ctx.num("warn_days_before_expiry") as i64;
     let v = match (c.status.as_str(), not_after(c)) {

@@ -1,25 +1,142 @@
-//! Collection: the only code that talks to AWS (`aws_sdk_*`). It fills an
-//! [`Inventory`] of our own structs. Only read operations (`Describe*`,
-//! `List*`, `Get*`) are called — `tests/read_only.rs` proves it from the
-//! source and from every operation recorded in the end-to-end runs.
+//! Collection: the only code that talks to AWS (`aws_sdk_*`), one file per
+//! service. It fills an [`Inventory`] of our own structs. Only read
+//! operations (`Describe*`, `List*`, `Get*`) are called — `tests/read_only.rs`
+//! proves it from the source and from every operation recorded in the
+//! end-to-end runs. This root holds the clients, the shared error plumbing
+//! and the orchestration.
 //!
 //! Calls that do not depend on each other run concurrently: everything
 //! account-wide starts at once, and the VPC-scoped calls start as soon as
 //! DescribeCluster has named the VPC. Each resource type is fetched once,
 //! filtered server-side where the API allows, and every page is read.
 
-mod aws;
-mod recorder;
-
 use std::collections::{BTreeMap, BTreeSet};
 
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use futures::FutureExt;
 
-pub use recorder::{CallRecorder, RecordedCall};
-
 use crate::model::*;
-use crate::names::name_covers;
-use crate::registry::Need;
+use crate::resolve::nodes::nodegroup_instance_types;
+use crate::spec::Need;
+
+/// How many per-resource calls (one per node group, listener, …) run at once.
+pub(crate) const FAN_OUT: usize = 8;
+
+const DENIED: &[&str] = &[
+    "AccessDenied",
+    "AccessDeniedException",
+    "UnauthorizedOperation",
+    "UnauthorizedAccess",
+    "AuthorizationError",
+    "Forbidden",
+];
+
+const BAD_CREDENTIALS: &[&str] = &[
+    "AuthFailure",
+    "InvalidClientTokenId",
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "SignatureDoesNotMatch",
+    "UnrecognizedClientException",
+    "InvalidSignatureException",
+];
+
+/// True for the error codes that mean the credentials themselves were
+/// refused (expired, revoked, malformed), not a missing permission.
+fn rejects_credentials(code: &str) -> bool {
+    BAD_CREDENTIALS.contains(&code)
+}
+
+pub(crate) fn call_error<E>(action: &str, err: &SdkError<E, HttpResponse>) -> CallError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    match err {
+        SdkError::ServiceError(ctx) => {
+            let code = err.code().map(str::to_string);
+            let status = ctx.raw().status().as_u16();
+            let message = match (err.message(), &code) {
+                (Some(m), _) => m.to_string(),
+                (None, Some(c)) => format!("HTTP {status} {c}"),
+                // No AWS error at all, e.g. an HTML 404 page: the endpoint
+                // does not implement the operation (some emulators) or a proxy answered.
+                (None, None) => format!(
+                    "HTTP {status} without an AWS error code: the endpoint does not implement this operation or something other than AWS answered"
+                ),
+            };
+            let kind = match code.as_deref() {
+                Some(c) if DENIED.contains(&c) => CallErrorKind::Denied,
+                Some(c) if BAD_CREDENTIALS.contains(&c) => {
+                    return CallError {
+                        action: action.to_string(),
+                        kind: CallErrorKind::Transport,
+                        message: format!("the credentials were rejected ({c}): {message}"),
+                        code,
+                    }
+                }
+                _ => CallErrorKind::Service,
+            };
+            CallError {
+                action: action.to_string(),
+                kind,
+                code,
+                message,
+            }
+        }
+        other => CallError {
+            action: action.to_string(),
+            kind: CallErrorKind::Transport,
+            code: None,
+            message: error_chain(other),
+        },
+    }
+}
+
+/// `a: b: c` from an error and its sources, without repeats or Debug noise.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut cur: Option<&dyn std::error::Error> = Some(e);
+    while let Some(err) = cur {
+        let text = err.to_string();
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        cur = err.source();
+    }
+    parts.join(": ")
+}
+
+macro_rules! fetch {
+    ($action:literal, $call:expr) => {
+        match $call {
+            Ok(v) => v,
+            Err(e) => return Fetched::Failed(call_error($action, &e)),
+        }
+    };
+}
+
+pub(crate) fn to_rfc3339(t: &aws_smithy_types::DateTime) -> Option<String> {
+    t.fmt(aws_smithy_types::date_time::Format::DateTime).ok()
+}
+
+mod acm;
+mod actions;
+mod ec2;
+mod eks;
+mod elasticache;
+mod elbv2;
+mod iam;
+mod rds;
+mod recorder;
+mod route53;
+mod s3;
+mod sts;
+mod wafv2;
+
+pub use actions::{critical_path, iam_action, iam_policy, DEPENDS_ON, IAM_ACTIONS};
+pub use recorder::{CallRecorder, RecordedCall};
 
 /// One client per service, all built from the same SDK configuration.
 #[derive(Clone, Debug)]
@@ -71,195 +188,6 @@ impl Clients {
     }
 }
 
-/// Every IAM action the tool may call: its least-privilege policy. Tests
-/// prove this list equals the actions named in `collect` and covers every
-/// operation sent in a full end-to-end run.
-pub const IAM_ACTIONS: &[&str] = &[
-    "acm:DescribeCertificate",
-    "acm:ListCertificates",
-    "ec2:DescribeInstanceTypes",
-    "ec2:DescribeInstances",
-    "ec2:DescribeRouteTables",
-    "ec2:DescribeSecurityGroups",
-    "ec2:DescribeSubnets",
-    "ec2:DescribeVolumes",
-    "eks:DescribeCluster",
-    "eks:DescribeNodegroup",
-    "eks:ListAddons",
-    "eks:ListNodegroups",
-    "elasticache:DescribeCacheClusters",
-    "elasticache:DescribeCacheSubnetGroups",
-    "elasticache:DescribeReplicationGroups",
-    "elasticloadbalancing:DescribeListenerCertificates",
-    "elasticloadbalancing:DescribeListeners",
-    "elasticloadbalancing:DescribeLoadBalancers",
-    "elasticloadbalancing:DescribeSSLPolicies",
-    "elasticloadbalancing:DescribeTags",
-    "elasticloadbalancing:DescribeTargetGroups",
-    "elasticloadbalancing:DescribeTargetHealth",
-    "iam:ListOpenIDConnectProviders",
-    "rds:DescribeDBClusters",
-    "rds:DescribeDBInstances",
-    "rds:DescribeDBSubnetGroups",
-    "route53:ListHostedZones",
-    "route53:ListResourceRecordSets",
-    "s3:GetBucketLocation",
-    "s3:GetBucketPublicAccessBlock",
-    "s3:GetEncryptionConfiguration",
-    "sts:GetCallerIdentity",
-    "wafv2:GetWebACLForResource",
-];
-
-/// What each call needs to know before it can be sent: the data dependencies
-/// of the collector, by IAM action. A call repeats after itself for its next
-/// page. The benchmark computes the critical path — the longest chain of
-/// calls each of which needed the previous one's answer — from these and the
-/// calls actually sent; a test keeps the table complete.
-pub const DEPENDS_ON: &[(&str, &[&str])] = &[
-    ("sts:GetCallerIdentity", &[]),
-    ("eks:DescribeCluster", &[]),
-    // The VPC comes from the cluster (or, when it omits it, from its subnets).
-    ("ec2:DescribeSubnets", &["eks:DescribeCluster"]),
-    (
-        "ec2:DescribeRouteTables",
-        &["eks:DescribeCluster", "ec2:DescribeSubnets"],
-    ),
-    (
-        "ec2:DescribeSecurityGroups",
-        &["eks:DescribeCluster", "ec2:DescribeSubnets"],
-    ),
-    ("eks:ListNodegroups", &[]),
-    ("eks:DescribeNodegroup", &["eks:ListNodegroups"]),
-    ("ec2:DescribeInstances", &[]),
-    (
-        "ec2:DescribeInstanceTypes",
-        &["ec2:DescribeInstances", "eks:DescribeNodegroup"],
-    ),
-    ("rds:DescribeDBInstances", &[]),
-    ("rds:DescribeDBClusters", &[]),
-    (
-        "rds:DescribeDBSubnetGroups",
-        &["rds:DescribeDBInstances", "rds:DescribeDBClusters"],
-    ),
-    ("elasticache:DescribeCacheClusters", &[]),
-    ("elasticache:DescribeReplicationGroups", &[]),
-    ("elasticache:DescribeCacheSubnetGroups", &[]),
-    ("acm:ListCertificates", &[]),
-    (
-        "acm:DescribeCertificate",
-        &[
-            "acm:ListCertificates",
-            "elasticloadbalancing:DescribeListenerCertificates",
-        ],
-    ),
-    ("elasticloadbalancing:DescribeLoadBalancers", &[]),
-    (
-        "elasticloadbalancing:DescribeTags",
-        &[
-            "elasticloadbalancing:DescribeLoadBalancers",
-            "eks:DescribeCluster",
-            "ec2:DescribeSubnets",
-        ],
-    ),
-    (
-        "elasticloadbalancing:DescribeListeners",
-        &["elasticloadbalancing:DescribeTags"],
-    ),
-    (
-        "elasticloadbalancing:DescribeListenerCertificates",
-        &["elasticloadbalancing:DescribeListeners"],
-    ),
-    (
-        "elasticloadbalancing:DescribeSSLPolicies",
-        &["elasticloadbalancing:DescribeListeners"],
-    ),
-    (
-        "elasticloadbalancing:DescribeTargetGroups",
-        &["elasticloadbalancing:DescribeTags"],
-    ),
-    (
-        "elasticloadbalancing:DescribeTargetHealth",
-        &["elasticloadbalancing:DescribeTargetGroups"],
-    ),
-    (
-        "wafv2:GetWebACLForResource",
-        &["elasticloadbalancing:DescribeTags"],
-    ),
-    ("eks:ListAddons", &[]),
-    ("iam:ListOpenIDConnectProviders", &[]),
-    ("route53:ListHostedZones", &[]),
-    (
-        "route53:ListResourceRecordSets",
-        &["route53:ListHostedZones"],
-    ),
-    ("s3:GetBucketLocation", &[]),
-    ("s3:GetBucketPublicAccessBlock", &["s3:GetBucketLocation"]),
-    ("s3:GetEncryptionConfiguration", &["s3:GetBucketLocation"]),
-    ("ec2:DescribeVolumes", &[]),
-];
-
-/// The longest chain of calls in which each needed an earlier one's answer
-/// ([`DEPENDS_ON`], or the same action's previous page), over calls given as
-/// (IAM action, start, end) in seconds. `slack` absorbs clock jitter between
-/// one call's end and its dependent's start.
-pub fn critical_path(calls: &[(String, f64, f64)], slack: f64) -> Vec<usize> {
-    let deps = |a: &str| -> &[&str] {
-        DEPENDS_ON
-            .iter()
-            .find(|(k, _)| *k == a)
-            .map(|(_, d)| *d)
-            .unwrap_or(&[])
-    };
-    let mut order: Vec<usize> = (0..calls.len()).collect();
-    order.sort_by(|a, b| calls[*a].1.total_cmp(&calls[*b].1));
-    let mut best: Vec<(usize, Option<usize>)> = vec![(1, None); calls.len()];
-    for (k, &i) in order.iter().enumerate() {
-        let (action, start, _) = &calls[i];
-        for &j in &order[..k] {
-            let (pa, _, pend) = &calls[j];
-            let needed = pa == action || deps(action).contains(&pa.as_str());
-            if needed && *pend <= start + slack && best[j].0 + 1 > best[i].0 {
-                best[i] = (best[j].0 + 1, Some(j));
-            }
-        }
-    }
-    let mut at = (0..calls.len()).max_by_key(|i| best[*i].0);
-    let mut chain = Vec::new();
-    while let Some(i) = at {
-        chain.push(i);
-        at = best[i].1;
-    }
-    chain.reverse();
-    chain
-}
-
-/// The IAM action of an operation the SDK reports as (`service`, `operation`).
-pub fn iam_action(service: &str, operation: &str) -> String {
-    // S3 names some actions differently from its operations.
-    match (service, operation) {
-        ("S3", "GetPublicAccessBlock") => return "s3:GetBucketPublicAccessBlock".into(),
-        ("S3", "GetBucketEncryption") => return "s3:GetEncryptionConfiguration".into(),
-        _ => {}
-    }
-    let prefix = match service {
-        "Elastic Load Balancing v2" => "elasticloadbalancing".to_string(),
-        other => other.to_ascii_lowercase().replace(' ', ""),
-    };
-    format!("{prefix}:{operation}")
-}
-
-/// The least-privilege, read-only IAM policy document for the tool.
-pub fn iam_policy() -> String {
-    let actions: Vec<String> = IAM_ACTIONS
-        .iter()
-        .map(|a| format!("        \"{a}\""))
-        .collect();
-    format!(
-        "{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {{\n      \"Sid\": \"LangSmithPreflightReadOnly\",\n      \"Effect\": \"Allow\",\n      \"Action\": [\n{}\n      ],\n      \"Resource\": \"*\"\n    }}\n  ]\n}}\n",
-        actions.join(",\n")
-    )
-}
-
 /// Failures that stop the run before anything can be evaluated.
 #[derive(Debug, thiserror::Error)]
 pub enum CollectError {
@@ -291,14 +219,14 @@ pub async fn collect(
 
     // DescribeCluster → VPC. Shared: several branches wait on it.
     let cluster_vpc = async {
-        let cluster = aws::describe_cluster(c, name).await;
+        let cluster = eks::describe_cluster(c, name).await;
         let (vpc, source) = match (&target.vpc, &cluster) {
             (Some(v), _) => (Ok(v.clone()), "given by --vpc".to_string()),
             (None, Fetched::Ok(cl)) => match &cl.vpc_id {
                 Some(v) => (Ok(v.clone()), format!("the VPC of EKS cluster {name}")),
                 // Some emulators omit vpcId: derive it from the cluster's subnets.
                 None => (
-                    aws::vpc_of_subnets(c, &cl.subnet_ids).await,
+                    ec2::vpc_of_subnets(c, &cl.subnet_ids).await,
                     format!("the VPC of EKS cluster {name}'s subnets"),
                 ),
             },
@@ -324,8 +252,8 @@ pub async fn collect(
         }
         match vpc_of().await {
             Ok(vpc) => {
-                let sgs = when(want(Need::SecurityGroups), aws::security_groups(c, &vpc));
-                futures::join!(aws::subnets(c, &vpc), aws::route_tables(c, &vpc), sgs)
+                let sgs = when(want(Need::SecurityGroups), ec2::security_groups(c, &vpc));
+                futures::join!(ec2::subnets(c, &vpc), ec2::route_tables(c, &vpc), sgs)
             }
             Err(e) => (
                 Fetched::Failed(e.clone()),
@@ -348,20 +276,17 @@ pub async fn collect(
             );
         }
         let (groups, instances) =
-            futures::join!(aws::nodegroups(c, name), aws::worker_instances(c, name));
+            futures::join!(eks::nodegroups(c, name), ec2::worker_instances(c, name));
         let mut types = BTreeSet::new();
         if let Fetched::Ok(is) = &instances {
             types.extend(is.iter().map(|i| i.instance_type.clone()));
         }
         if let Fetched::Ok(gs) = &groups {
             for g in gs {
-                if g.instance_types.is_empty() {
-                    types.insert("t3.medium".to_string());
-                }
-                types.extend(g.instance_types.iter().cloned());
+                types.extend(nodegroup_instance_types(g));
             }
         }
-        let types = aws::instance_types(c, types.into_iter().collect()).await;
+        let types = ec2::instance_types(c, types.into_iter().collect()).await;
         (groups, instances, types)
     };
 
@@ -375,7 +300,7 @@ pub async fn collect(
         }
         let id = target.postgres.as_deref();
         let (instances, clusters) =
-            futures::join!(aws::db_instances(c, id), aws::db_clusters(c, id));
+            futures::join!(rds::db_instances(c, id), rds::db_clusters(c, id));
         // Aurora clusters name their subnet group; its VPC and subnets are
         // inline on member instances, so only memberless clusters need a lookup.
         let mut names = BTreeSet::new();
@@ -389,7 +314,7 @@ pub async fn collect(
                 }
             }
         }
-        let groups = aws::db_subnet_groups(c, names.into_iter().collect()).await;
+        let groups = rds::db_subnet_groups(c, names.into_iter().collect()).await;
         (instances, clusters, groups)
     };
 
@@ -402,24 +327,24 @@ pub async fn collect(
             );
         }
         futures::join!(
-            aws::cache_clusters(c),
-            aws::replication_groups(c),
-            aws::cache_subnet_groups(c)
+            elasticache::cache_clusters(c),
+            elasticache::replication_groups(c),
+            elasticache::cache_subnet_groups(c)
         )
     };
 
     let certificates = when(
         want(Need::Certificates),
-        aws::certificates(c, &target.domain),
+        acm::certificates(c, &target.domain),
     );
 
     let ingress = async {
         if !want(Need::LoadBalancer) {
             return Ingress::default();
         }
-        let lbs = aws::load_balancers(c, target.alb.as_deref()).await;
+        let lbs = elbv2::load_balancers(c, target.alb.as_deref()).await;
         let vpc = vpc_of().await;
-        aws::ingress(
+        elbv2::ingress(
             c,
             lbs,
             vpc,
@@ -432,22 +357,22 @@ pub async fn collect(
 
     // Sources that depend on nothing else.
     let extras = async {
-        let addons = when(want(Need::Addons), aws::addons(c, name));
-        let oidc = when(want(Need::OidcProviders), aws::oidc_providers(c));
+        let addons = when(want(Need::Addons), eks::addons(c, name));
+        let oidc = when(want(Need::OidcProviders), iam::oidc_providers(c));
         let dns = async {
             if want(Need::Dns) {
-                aws::dns(c, &target.domain).await
+                route53::dns(c, &target.domain).await
             } else {
                 (Fetched::NotCollected, Fetched::NotCollected)
             }
         };
         let bucket = async {
             match (&target.bucket, want(Need::Bucket)) {
-                (Some(b), true) => aws::bucket(c, b).await,
+                (Some(b), true) => s3::bucket(c, b).await,
                 _ => Fetched::NotCollected,
             }
         };
-        let volumes = when(want(Need::Volumes), aws::volumes(c));
+        let volumes = when(want(Need::Volumes), ec2::volumes(c));
         futures::join!(addons, oidc, dns, bucket, volumes)
     };
 
@@ -462,7 +387,7 @@ pub async fn collect(
         ingress,
         extras,
     ) = futures::join!(
-        aws::caller_identity(c),
+        sts::caller_identity(c),
         cluster_vpc.clone(),
         network,
         nodes,
@@ -511,7 +436,7 @@ pub async fn collect(
                 .into_iter()
                 .filter(|a| !known.contains(a) && a.contains(":acm:"))
                 .collect();
-            match aws::describe_certificates(c, served).await {
+            match acm::describe_certificates(c, served).await {
                 Ok(more) => {
                     list.extend(more);
                     Fetched::Ok(list)
@@ -554,7 +479,7 @@ pub async fn collect(
     if let Some(e) = inv
         .failed_calls()
         .into_iter()
-        .find(|e| e.code.as_deref().is_some_and(aws::rejects_credentials))
+        .find(|e| e.code.as_deref().is_some_and(rejects_credentials))
     {
         return Err(CollectError::CredentialsRejected {
             action: e.action.clone(),
@@ -594,46 +519,6 @@ impl Ingress {
         }
         out.into_iter().collect()
     }
-}
-
-/// Which load balancers' listeners are worth fetching: the explicit one,
-/// else those the controller tagged for the cluster, else all ALBs of the VPC.
-pub(crate) fn alb_candidates<'a>(
-    lbs: &'a [LoadBalancer],
-    vpc: Option<&str>,
-    target: &TargetSpec,
-) -> Vec<&'a LoadBalancer> {
-    if let Some(want) = target.alb.as_deref() {
-        return lbs
-            .iter()
-            .filter(|lb| lb.arn == want || lb.name == want)
-            .collect();
-    }
-    let in_vpc: Vec<&LoadBalancer> = lbs
-        .iter()
-        .filter(|lb| lb.vpc_id.as_deref() == vpc && lb.lb_type == "application")
-        .collect();
-    let tagged: Vec<&LoadBalancer> = in_vpc
-        .iter()
-        .copied()
-        .filter(|lb| {
-            lb.tags
-                .get(crate::evaluate::LBC_CLUSTER_TAG)
-                .map(String::as_str)
-                == Some(target.cluster.as_str())
-        })
-        .collect();
-    if tagged.is_empty() {
-        in_vpc
-    } else {
-        tagged
-    }
-}
-
-/// True when a certificate summary may cover the domain and so deserves a
-/// DescribeCertificate (the summary lists at most a few SANs).
-pub(crate) fn summary_may_cover(c: &Certificate, more_sans: bool, domain: &str) -> bool {
-    more_sans || name_covers(&c.domain, domain) || c.sans.iter().any(|s| name_covers(s, domain))
 }
 
 /// Groups tags by resource for DescribeTags answers.

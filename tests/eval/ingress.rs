@@ -1,0 +1,249 @@
+//! `ingress.*` requirements: pass, warn, fail and error cases and their boundaries.
+
+use super::*;
+
+#[test]
+fn ingress_alb_cases() {
+    let mut v = base();
+    ok(&mut v, "load_balancers")[0]["scheme"] = json!("internal");
+    let f = one(&v, "ingress.alb");
+    assert_eq!(f.status, Status::Fail);
+    assert!(
+        f.message.contains("internal but placed in public subnet"),
+        "{}",
+        f.message
+    );
+
+    let mut v = base();
+    ok(&mut v, "load_balancers")[0]["state"] = json!("provisioning");
+    ok(&mut v, "load_balancers")[0]["zones"]
+        .as_array_mut()
+        .unwrap()
+        .truncate(1);
+    let f = one(&v, "ingress.alb");
+    assert_eq!(f.status, Status::Fail);
+    insta::assert_json_snapshot!("ingress_alb_fail_state_and_azs", f);
+
+    // Two controller-made ALBs, neither serving the domain: ambiguous.
+    let mut v = base();
+    let mut twin = ok(&mut v, "load_balancers")[0].clone();
+    twin["arn"] =
+        json!("arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/twin/1");
+    twin["name"] = json!("twin");
+    ok(&mut v, "load_balancers").push(twin);
+    ok(&mut v, "listeners").clear();
+    let f = one(&v, "ingress.alb");
+    assert_eq!(f.status, Status::Error);
+    assert!(f.message.contains("2 candidate ALBs"), "{}", f.message);
+    assert!(f.remediation.unwrap().contains("--alb"));
+
+    let mut v = base();
+    v["load_balancers"] = json!({"ok": []});
+    let f = one(&v, "ingress.alb");
+    assert_eq!(f.status, Status::Fail);
+    assert!(
+        f.message.starts_with("no ALB for the deployment"),
+        "{}",
+        f.message
+    );
+
+    let mut v = base();
+    deny(
+        &mut v,
+        "load_balancers",
+        "elasticloadbalancing:DescribeLoadBalancers",
+    );
+    assert_eq!(one(&v, "ingress.alb").status, Status::Error);
+}
+
+#[test]
+fn ingress_https_cases() {
+    let mut v = base();
+    let forward = json!([{"action_type": "forward", "target_group_arns": ["arn:tg"]}]);
+    for l in ok(&mut v, "listeners") {
+        if l["protocol"] == "HTTP" {
+            l["default_actions"] = forward.clone();
+        }
+    }
+    let f = one(&v, "ingress.https");
+    assert_eq!(f.status, Status::Fail);
+    assert!(f.message.contains("serves plain HTTP"), "{}", f.message);
+
+    let mut v = base();
+    ok(&mut v, "listeners").retain(|l| l["port"] != 443);
+    let f = one(&v, "ingress.https");
+    assert_eq!(f.status, Status::Fail);
+    assert!(
+        f.message.contains("no HTTPS listener on 443"),
+        "{}",
+        f.message
+    );
+
+    let mut v = base();
+    for l in ok(&mut v, "listeners") {
+        if l["port"] == 443 {
+            l["ssl_policy"] = json!("ELBSecurityPolicy-TLS-1-1-2017-01");
+        }
+    }
+    ok(&mut v, "ssl_policies").push(
+        json!({"name": "ELBSecurityPolicy-TLS-1-1-2017-01", "protocols": ["TLSv1.1", "TLSv1.2"]}),
+    );
+    let f = one(&v, "ingress.https");
+    assert_eq!(f.status, Status::Fail);
+    insta::assert_json_snapshot!("ingress_https_fail_tls11", f);
+
+    let mut v = base();
+    deny(
+        &mut v,
+        "ssl_policies",
+        "elasticloadbalancing:DescribeSSLPolicies",
+    );
+    let f = one(&v, "ingress.https");
+    assert_eq!(f.status, Status::Error);
+    assert!(f.message.contains("DescribeSSLPolicies"));
+}
+
+#[test]
+fn ingress_targets_healthy_cases() {
+    let mut v = base();
+    let health = ok(&mut v, "target_groups")[0]["health"]["ok"]
+        .as_array_mut()
+        .unwrap();
+    health[0]["state"] = json!("unhealthy");
+    health[0]["reason"] = json!("Target.ResponseCodeMismatch");
+    health[0]["description"] = json!("Health checks failed with these codes: [404]");
+    let f = one(&v, "ingress.targets-healthy");
+    assert_eq!(f.status, Status::Fail);
+    insta::assert_json_snapshot!("ingress_targets_healthy_fail_unhealthy", f);
+
+    let mut v = base();
+    let health = ok(&mut v, "target_groups")[0]["health"]["ok"]
+        .as_array_mut()
+        .unwrap();
+    health[0]["state"] = json!("draining");
+    health[0]["reason"] = json!("Target.DeregistrationInProgress");
+    assert_eq!(one(&v, "ingress.targets-healthy").status, Status::Warn);
+
+    let mut v = base();
+    ok(&mut v, "target_groups")[0]["health"] = json!({"ok": []});
+    let f = one(&v, "ingress.targets-healthy");
+    assert_eq!(f.status, Status::Fail);
+
+    let mut v = base();
+    v["target_groups"] = json!({"ok": []});
+    let f = one(&v, "ingress.targets-healthy");
+    assert_eq!(f.status, Status::Fail);
+    assert!(
+        f.message.contains("no target group is attached"),
+        "{}",
+        f.message
+    );
+}
+
+#[test]
+fn ingress_security_groups_cases() {
+    let f = one(&base(), "ingress.security-groups");
+    assert_eq!(f.status, Status::Pass, "{}", f.message);
+    assert!(f
+        .evidence
+        .iter()
+        .any(|e| e.contains("clients 0.0.0.0/0 → ALB:443 allowed by")));
+
+    // The nodes no longer admit the ALB on the target port.
+    let mut v = base();
+    rules_of(&mut v, "langsmith-nodes").retain(|r| r["from_port"] != 30080);
+    let f = one(&v, "ingress.security-groups");
+    assert_eq!(f.status, Status::Fail);
+    assert!(
+        f.message.contains("do not admit TCP 30080 from the ALB"),
+        "{}",
+        f.message
+    );
+
+    // A CIDR covering the ALB's subnets is as good as the ALB's security group.
+    let mut v = base();
+    let nodes = rules_of(&mut v, "langsmith-nodes");
+    nodes.retain(|r| r["from_port"] != 30080);
+    nodes.push(json!({"protocol": "tcp", "from_port": 30000, "to_port": 32767, "ipv4_cidrs": ["10.0.0.0/18"]}));
+    assert_eq!(one(&v, "ingress.security-groups").status, Status::Pass);
+
+    // The ALB does not admit the internet on 443.
+    let mut v = base();
+    rules_of(&mut v, "k8s-langsmith-alb")[0]["ipv4_cidrs"] = json!(["10.20.0.0/16"]);
+    let f = one(&v, "ingress.security-groups");
+    assert_eq!(f.status, Status::Fail);
+    assert!(
+        f.message.contains("do not admit TCP 443 from 0.0.0.0/0"),
+        "{}",
+        f.message
+    );
+    // … which is right for a deliberately restricted ALB.
+    let f = find(
+        &run_settings(
+            &v,
+            Settings {
+                alb_allowed_cidrs: Some(vec!["10.20.4.0/24".into()]),
+                ..installed()
+            },
+        ),
+        "ingress.security-groups",
+    );
+    assert_eq!(f.status, Status::Pass, "{}", f.message);
+
+    let mut v = base();
+    deny(&mut v, "security_groups", "ec2:DescribeSecurityGroups");
+    assert_error_names(
+        &one(&v, "ingress.security-groups"),
+        "ec2:DescribeSecurityGroups",
+    );
+}
+
+#[test]
+fn ingress_waf_cases() {
+    assert_eq!(one(&base(), "ingress.waf").status, Status::Pass);
+    let mut v = base();
+    ok(&mut v, "web_acls")[0]["web_acl_arn"] = Value::Null;
+    ok(&mut v, "web_acls")[0]["web_acl_name"] = Value::Null;
+    let f = one(&v, "ingress.waf");
+    assert_eq!(f.status, Status::Warn);
+    assert!(f.message.contains("no WAFv2 web ACL"));
+    assert!(f.remediation.unwrap().contains("README.md §10"));
+    let mut v = base();
+    deny(&mut v, "web_acls", "wafv2:GetWebACLForResource");
+    assert_error_names(&one(&v, "ingress.waf"), "wafv2:GetWebACLForResource");
+    // Before install there is no ALB to protect.
+    let f = find(
+        &run_with(&base(), Stage::Preflight, Baseline::Production),
+        "ingress.waf",
+    );
+    assert_eq!(f.status, Status::Skip);
+}
+
+#[test]
+fn ingress_single_entry_cases() {
+    assert_eq!(one(&base(), "ingress.single-entry").status, Status::Pass);
+    // A Service of type LoadBalancer made an internet-facing NLB for the cluster.
+    let mut v = base();
+    let mut nlb = ok(&mut v, "load_balancers")[0].clone();
+    nlb["arn"] = json!("arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/k8s-langsmith-frontend/1");
+    nlb["name"] = json!("k8s-langsmith-frontend");
+    nlb["lb_type"] = json!("network");
+    nlb["tags"] = json!({"elbv2.k8s.aws/cluster": "langsmith", "service.k8s.aws/stack": "langsmith/langsmith-frontend"});
+    ok(&mut v, "load_balancers").push(nlb.clone());
+    let f = one(&v, "ingress.single-entry");
+    assert_eq!(f.status, Status::Warn);
+    assert!(f.message.contains("k8s-langsmith-frontend (network load balancer, created for langsmith/langsmith-frontend)"), "{}", f.message);
+    // An internal one is not an entry point from outside.
+    ok(&mut v, "load_balancers").last_mut().unwrap()["scheme"] = json!("internal");
+    assert_eq!(one(&v, "ingress.single-entry").status, Status::Pass);
+    let mut v = base();
+    deny(
+        &mut v,
+        "load_balancers",
+        "elasticloadbalancing:DescribeLoadBalancers",
+    );
+    assert_error_names(
+        &one(&v, "ingress.single-entry"),
+        "elasticloadbalancing:DescribeLoadBalancers",
+    );
+}

@@ -1,0 +1,196 @@
+//! `postgres.*` requirements: pass, warn, fail and error cases and their boundaries.
+
+use super::*;
+
+#[test]
+fn postgres_version_boundaries() {
+    for (version, want) in [
+        ("13.11", Status::Fail),
+        ("14", Status::Pass),
+        ("14.10", Status::Pass),
+        ("9.6.22", Status::Fail),
+        ("16.4", Status::Pass),
+    ] {
+        let mut v = base();
+        ok(&mut v, "db_instances")[0]["engine_version"] = json!(version);
+        let f = one(&v, "postgres.version");
+        assert_eq!(f.status, want, "{version}: {}", f.message);
+    }
+    let mut v = base();
+    ok(&mut v, "db_instances")[0]["engine_version"] = json!("13.11");
+    insta::assert_json_snapshot!("postgres_version_fail_13", one(&v, "postgres.version"));
+
+    let mut v = base();
+    ok(&mut v, "db_instances")[0]["status"] = json!("backing-up");
+    assert_eq!(one(&v, "postgres.version").status, Status::Warn);
+    ok(&mut v, "db_instances")[0]["status"] = json!("stopped");
+    assert_eq!(one(&v, "postgres.version").status, Status::Fail);
+}
+
+#[test]
+fn postgres_version_aurora_and_discovery() {
+    // Aurora PostgreSQL: a cluster with one member instance.
+    let mut v = base();
+    let mut member = ok(&mut v, "db_instances")[0].clone();
+    member["id"] = json!("aurora-1");
+    member["engine"] = json!("aurora-postgresql");
+    member["cluster_id"] = json!("aurora");
+    v["db_instances"]["ok"] = json!([member]);
+    v["db_clusters"]["ok"] = json!([{
+        "id": "aurora", "engine": "aurora-postgresql", "engine_version": "15.4",
+        "status": "available", "port": 5432, "subnet_group": "langsmith",
+        "security_group_ids": member["security_group_ids"].clone(), "members": ["aurora-1"]
+    }]);
+    let findings = run(&v);
+    let f = find(&findings, "postgres.version");
+    assert_eq!(f.status, Status::Pass, "{}", f.message);
+    assert!(f
+        .message
+        .starts_with("Aurora cluster aurora runs PostgreSQL 15.4"));
+    assert_eq!(find(&findings, "postgres.reachable").status, Status::Pass);
+    assert_eq!(find(&findings, "network.data-private").status, Status::Pass);
+
+    // Two candidates: error that asks for --postgres.
+    let mut v = base();
+    let mut twin = ok(&mut v, "db_instances")[0].clone();
+    twin["id"] = json!("second");
+    ok(&mut v, "db_instances").push(twin);
+    let f = one(&v, "postgres.version");
+    assert_eq!(f.status, Status::Error);
+    assert!(f
+        .message
+        .contains("2 candidate PostgreSQL databases: langsmith-postgres, second"));
+    // …which an explicit id resolves.
+    v["target"]["postgres"] = json!("second");
+    assert_eq!(one(&v, "postgres.version").status, Status::Pass);
+
+    // Explicitly named but not PostgreSQL.
+    let mut v = base();
+    ok(&mut v, "db_instances")[0]["engine"] = json!("mysql");
+    v["target"]["postgres"] = json!("langsmith-postgres");
+    let f = one(&v, "postgres.version");
+    assert_eq!(f.status, Status::Fail);
+    assert!(f.message.contains("not PostgreSQL"), "{}", f.message);
+
+    // Nothing in the VPC.
+    let mut v = base();
+    v["db_instances"] = json!({"ok": []});
+    let f = one(&v, "postgres.version");
+    assert_eq!(f.status, Status::Fail);
+    assert!(
+        f.message.starts_with("no PostgreSQL database in vpc-"),
+        "{}",
+        f.message
+    );
+
+    let mut v = base();
+    deny(&mut v, "db_clusters", "rds:DescribeDBClusters");
+    let f = one(&v, "postgres.version");
+    assert_eq!(f.status, Status::Error);
+    assert!(f
+        .message
+        .contains("rds:DescribeDBClusters was denied (AccessDenied)"));
+}
+
+fn db_rules(v: &mut Value, rules: Value) {
+    let db_sg = sg_named(v, "langsmith-postgres");
+    for g in ok(v, "security_groups") {
+        if g["id"] == db_sg.as_str() {
+            g["ingress"] = rules.clone();
+        }
+    }
+}
+
+#[test]
+fn postgres_reachable_rule_kinds() {
+    let mut v = base();
+    let node_sg = sg_named(&v, "langsmith-nodes");
+    // Security-group reference on the right port: pass (the base fixture).
+    assert_eq!(one(&v, "postgres.reachable").status, Status::Pass);
+    // A CIDR covering the nodes' addresses.
+    db_rules(
+        &mut v,
+        json!([{"protocol": "tcp", "from_port": 5432, "to_port": 5432, "ipv4_cidrs": ["10.0.0.0/16"]}]),
+    );
+    let f = one(&v, "postgres.reachable");
+    assert_eq!(f.status, Status::Pass, "{}", f.message);
+    assert!(f.evidence[0].contains("tcp 5432 from 10.0.0.0/16"));
+    // A CIDR that does not cover them.
+    db_rules(
+        &mut v,
+        json!([{"protocol": "tcp", "from_port": 5432, "to_port": 5432, "ipv4_cidrs": ["10.1.0.0/16"]}]),
+    );
+    assert_eq!(one(&v, "postgres.reachable").status, Status::Fail);
+    // All traffic from the node group.
+    db_rules(
+        &mut v,
+        json!([{"protocol": "-1", "security_groups": [node_sg]}]),
+    );
+    assert_eq!(one(&v, "postgres.reachable").status, Status::Pass);
+    // The right source on the wrong port.
+    db_rules(
+        &mut v,
+        json!([{"protocol": "tcp", "from_port": 3306, "to_port": 3306, "security_groups": [node_sg]}]),
+    );
+    let f = one(&v, "postgres.reachable");
+    assert_eq!(f.status, Status::Fail);
+    insta::assert_json_snapshot!("postgres_reachable_fail_wrong_port", f);
+
+    let mut v = base();
+    deny(&mut v, "security_groups", "ec2:DescribeSecurityGroups");
+    let f = one(&v, "postgres.reachable");
+    assert_eq!(f.status, Status::Error);
+    assert!(f.message.contains("ec2:DescribeSecurityGroups"));
+}
+
+#[test]
+fn postgres_backups_cases() {
+    assert_eq!(one(&base(), "postgres.backups").status, Status::Pass);
+    // Boundary: one day of retention is "on".
+    assert_eq!(
+        one(
+            &set_backup_and_encryption(json!(1), json!(true)),
+            "postgres.backups"
+        )
+        .status,
+        Status::Pass
+    );
+    let f = one(
+        &set_backup_and_encryption(json!(0), json!(false)),
+        "postgres.backups",
+    );
+    assert_eq!(f.status, Status::Fail);
+    assert!(f.message.contains("retention 0 day(s)"));
+    // Not reported: never a pass.
+    let v = set_backup_and_encryption(Value::Null, Value::Null);
+    assert_eq!(one(&v, "postgres.backups").status, Status::Error);
+    let mut v = base();
+    deny(&mut v, "db_instances", "rds:DescribeDBInstances");
+    assert_error_names(&one(&v, "postgres.backups"), "rds:DescribeDBInstances");
+}
+
+#[test]
+fn postgres_encryption_cases() {
+    assert_eq!(one(&base(), "postgres.encryption").status, Status::Pass);
+    assert_eq!(
+        one(
+            &set_backup_and_encryption(json!(0), json!(false)),
+            "postgres.encryption"
+        )
+        .status,
+        Status::Warn
+    );
+    // Not reported: never a pass.
+    let v = set_backup_and_encryption(Value::Null, Value::Null);
+    assert_eq!(one(&v, "postgres.encryption").status, Status::Error);
+    let mut v = base();
+    deny(&mut v, "db_instances", "rds:DescribeDBInstances");
+    assert_error_names(&one(&v, "postgres.encryption"), "rds:DescribeDBInstances");
+}
+
+fn set_backup_and_encryption(days: Value, enc: Value) -> Value {
+    let mut v = base();
+    ok(&mut v, "db_instances")[0]["backup_retention_days"] = days;
+    ok(&mut v, "db_instances")[0]["storage_encrypted"] = enc;
+    v
+}

@@ -1,0 +1,69 @@
+//! `tls.*` requirements: pass, warn, fail and error cases and their boundaries.
+
+use super::*;
+
+fn set_cert(v: &mut Value, f: impl Fn(&mut Value)) {
+    for c in ok(v, "certificates") {
+        f(c);
+    }
+}
+
+#[test]
+fn tls_certificate_cases() {
+    // Expiring within 30 days of the collection time: warn.
+    let mut v = base();
+    v["collected_at"] = json!("2026-11-23T00:00:00Z");
+    set_cert(&mut v, |c| c["not_after"] = json!("2026-12-01T00:00:00Z"));
+    let f = one(&v, "tls.certificate");
+    assert_eq!(f.status, Status::Warn, "{}", f.message);
+    assert!(f.message.contains("expires in 8 day(s)"), "{}", f.message);
+
+    let mut v = base();
+    set_cert(&mut v, |c| c["not_after"] = json!("2026-01-01T00:00:00Z"));
+    assert_eq!(one(&v, "tls.certificate").status, Status::Fail);
+
+    let mut v = base();
+    set_cert(&mut v, |c| c["status"] = json!("PENDING_VALIDATION"));
+    let f = one(&v, "tls.certificate");
+    assert_eq!(f.status, Status::Fail);
+    assert!(f.message.contains("PENDING_VALIDATION"), "{}", f.message);
+
+    // Wildcard: one label, not the apex, not two labels deep.
+    for (domain, want) in [
+        ("langsmith.example.com", Status::Pass),
+        ("example.com", Status::Fail),
+        ("a.langsmith.example.com", Status::Fail),
+    ] {
+        let mut v = base();
+        set_cert(&mut v, |c| c["domain"] = json!("*.example.com"));
+        set_cert(&mut v, |c| c["sans"] = json!(["*.example.com"]));
+        v["target"]["domain"] = json!(domain);
+        let f = find(
+            &run_with(&v, Stage::Preflight, Baseline::Production),
+            "tls.certificate",
+        );
+        assert_eq!(f.status, want, "{domain}: {}", f.message);
+    }
+
+    // Installed: a covering certificate in ACM that the listener does not serve fails.
+    let mut v = base();
+    let mut other = ok(&mut v, "certificates")[0].clone();
+    other["arn"] = json!("arn:aws:acm:us-east-1:123456789012:certificate/other");
+    other["domain"] = json!("other.example.org");
+    other["sans"] = json!(["other.example.org"]);
+    ok(&mut v, "certificates").push(other);
+    for l in ok(&mut v, "listeners") {
+        if l["port"] == 443 {
+            l["certificates"] = json!([{"arn": "arn:aws:acm:us-east-1:123456789012:certificate/other", "is_default": true}]);
+        }
+    }
+    let f = one(&v, "tls.certificate");
+    assert_eq!(f.status, Status::Fail);
+    insta::assert_json_snapshot!("tls_certificate_fail_not_served", f);
+
+    let mut v = base();
+    deny(&mut v, "certificates", "acm:ListCertificates");
+    let f = one(&v, "tls.certificate");
+    assert_eq!(f.status, Status::Error);
+    assert!(f.message.contains("acm:ListCertificates"));
+}
