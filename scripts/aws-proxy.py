@@ -12,6 +12,11 @@ It forwards every request to the upstream (which must be on 127.0.0.1) and can:
                     with AccessDenied in the service's own error format; repeatable
   --drop SERVICE    close every connection to SERVICE (e.g. eks) without an answer,
                     as for a region where the service is not offered; repeatable
+  --answer ACTION=FILE
+                    answer ACTION (e.g. eks:ListAddons) with HTTP 200 and FILE's
+                    contents in the service's own protocol, instead of forwarding:
+                    for what the emulator does not implement, so that the client's
+                    real parsing of the AWS answer is tested; repeatable
   --log FILE        one JSON line per request: service, operation, IAM-style
                     action, method, path, start/end times, status, what was injected
 
@@ -41,6 +46,9 @@ REST = [
     ("eks", "GET", r"^/clusters/[^/]+/node-groups$", "ListNodegroups"),
     ("eks", "GET", r"^/clusters/[^/]+/node-groups/[^/]+$", "DescribeNodegroup"),
     ("eks", "GET", r"^/clusters/[^/]+/addons$", "ListAddons"),
+    ("eks", "GET", r"^/clusters/[^/]+/addons/[^/]+$", "DescribeAddon"),
+    ("eks", "GET", r"^/clusters/[^/]+/fargate-profiles$", "ListFargateProfiles"),
+    ("eks", "GET", r"^/clusters/[^/]+/pod-identity-associations$", "ListPodIdentityAssociations"),
     ("eks", "GET", r"^/clusters$", "ListClusters"),
     ("route53", "GET", r"^/2013-04-01/hostedzone$", "ListHostedZones"),
     ("route53", "GET", r"^/2013-04-01/hostedzone/[^/]+/rrset$", "ListResourceRecordSets"),
@@ -124,6 +132,11 @@ class State:
         self.faulted = set()
         self.log = open(args.log, "a", buffering=1) if args.log else None
         self.local = threading.local()
+        self.answers = {}
+        for a in args.answer:
+            action, _, path = a.partition("=")
+            with open(path, "rb") as f:
+                self.answers[action] = f.read()
 
     def upstream(self):
         conn = getattr(self.local, "conn", None)
@@ -189,7 +202,15 @@ class Handler(BaseHTTPRequestHandler):
             })
             self.close_connection = True
             return
-        if action in st.args.deny:
+        if action in st.answers:
+            injected = "answered"
+            content_type = {"json": "application/x-amz-json-1.1",
+                            "rest-json": "application/json"}.get(protocol, "text/xml")
+            status, headers, payload = 200, {
+                "Content-Type": content_type,
+                "x-amzn-RequestId": "00000000-0000-0000-0000-000000000000",
+            }, st.answers[action]
+        elif action in st.args.deny:
             injected = "denied"
             status, headers, payload = denied(protocol, service, action)
         else:
@@ -202,6 +223,13 @@ class Handler(BaseHTTPRequestHandler):
                 status, headers, payload = 503, {"Content-Type": "text/plain"}, b"Service Unavailable"
             else:
                 status, headers, payload = self.forward(body)
+        # Logged before the answer leaves: a client that has its answer can
+        # rely on the log holding the request.
+        st.write({
+            "service": service, "operation": op, "action": action, "protocol": protocol,
+            "method": self.command, "path": split.path, "status": status,
+            "injected": injected, "start": start, "end": time.time(),
+        })
         # Status line, headers and body in one write.
         self.send_response_only(status)
         for k, v in headers.items():
@@ -211,11 +239,6 @@ class Handler(BaseHTTPRequestHandler):
         head = b"".join(self._headers_buffer)
         self._headers_buffer = []
         self.wfile.write(head + (payload if self.command != "HEAD" else b""))
-        st.write({
-            "service": service, "operation": op, "action": action, "protocol": protocol,
-            "method": self.command, "path": split.path, "status": status,
-            "injected": injected, "start": start, "end": time.time(),
-        })
 
     def forward(self, body):
         st = self.state
@@ -258,6 +281,7 @@ def main():
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--deny", action="append", default=[])
     p.add_argument("--drop", action="append", default=[])
+    p.add_argument("--answer", action="append", default=[])
     p.add_argument("--log")
     args = p.parse_args()
     host = urllib.parse.urlsplit(args.upstream).hostname

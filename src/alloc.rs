@@ -9,7 +9,10 @@
 //! * hard eviction threshold `memory.available`: 100 MiB;
 //! * maxPods (VPC CNI without prefix delegation):
 //!   `ENIs × (IPv4 addresses per ENI − 1) + 2`; EKS managed node groups cap it
-//!   at 110 on instance types with fewer than 30 vCPUs and at 250 otherwise.
+//!   at 110 on instance types with fewer than 30 vCPUs and at 250 otherwise;
+//!   with prefix delegation each address slot holds 16 addresses and the
+//!   result is capped the same way, so small nodes run 110 pods and reserve
+//!   more memory.
 //!
 //! Assumption: node capacity is the instance type's nominal memory. The
 //! kernel keeps a little memory for itself before the kubelet sees it, so
@@ -52,21 +55,45 @@ pub fn reserved_millicores(vcpus: u32) -> u64 {
 
 /// maxPods from the ENI limits, with the managed-node-group cap when `managed`.
 pub fn max_pods(it: &InstanceType, managed: bool) -> u32 {
+    max_pods_with(it, managed, false)
+}
+
+/// The cap EKS puts on maxPods: 110 below 30 vCPUs, 250 from 30.
+fn pod_cap(it: &InstanceType) -> u32 {
+    if it.vcpus < 30 {
+        110
+    } else {
+        250
+    }
+}
+
+/// maxPods, with VPC CNI prefix delegation when `prefix_delegation`: every
+/// secondary address slot then holds a /28 prefix of 16 addresses, and the
+/// result is capped at 110 (fewer than 30 vCPUs) or 250 — the EKS max-pods
+/// calculator's `--cni-prefix-delegation-enabled`.
+pub fn max_pods_with(it: &InstanceType, managed: bool, prefix_delegation: bool) -> u32 {
     // Saturating: a hand-edited or corrupt snapshot may hold any numbers.
-    let eni = it
+    let slots = it
         .max_network_interfaces
-        .saturating_mul(it.ipv4_addresses_per_interface.saturating_sub(1))
-        .saturating_add(2);
+        .saturating_mul(it.ipv4_addresses_per_interface.saturating_sub(1));
+    if prefix_delegation {
+        return slots.saturating_mul(16).saturating_add(2).min(pod_cap(it));
+    }
+    let eni = slots.saturating_add(2);
     if managed {
-        let cap = if it.vcpus < 30 { 110 } else { 250 };
-        eni.min(cap)
+        eni.min(pod_cap(it))
     } else {
         eni
     }
 }
 
 pub fn allocatable(it: &InstanceType, managed: bool) -> Allocatable {
-    let pods = max_pods(it, managed);
+    allocatable_with(it, managed, false)
+}
+
+/// [`allocatable`] with or without VPC CNI prefix delegation.
+pub fn allocatable_with(it: &InstanceType, managed: bool, prefix_delegation: bool) -> Allocatable {
+    let pods = max_pods_with(it, managed, prefix_delegation);
     let cap_m = u64::from(it.vcpus) * 1000;
     let res_m = reserved_millicores(it.vcpus);
     let res_mem = 11 * u64::from(pods) + 255;
@@ -139,5 +166,23 @@ mod tests {
         let a = allocatable(&big, true);
         assert_eq!(a.memory_mib, 65536 - 1465 - 100);
         assert_eq!(a.millicores, 15890);
+    }
+
+    /// Prefix delegation: m5.large runs 110 pods instead of 29, so nine of
+    /// them have about 58 GiB allocatable, not 66.
+    #[test]
+    fn prefix_delegation_raises_max_pods_and_reservations() {
+        let large = it("m5.large", 2, 8, 3, 10);
+        assert_eq!(max_pods_with(&large, true, false), 29);
+        assert_eq!(max_pods_with(&large, true, true), 110);
+        assert_eq!(max_pods_with(&large, false, true), 110);
+        let plain = allocatable_with(&large, true, false);
+        let pd = allocatable_with(&large, true, true);
+        assert_eq!(pd.memory_mib, 8192 - (11 * 110 + 255) - 100);
+        assert_eq!(fmt_gib(9 * plain.memory_mib), "66.08");
+        assert_eq!(fmt_gib(9 * pd.memory_mib), "58.25");
+        // 30 vCPUs and more: capped at 250.
+        let huge = it("m5.8xlarge", 32, 128, 8, 30);
+        assert_eq!(max_pods_with(&huge, true, true), 250);
     }
 }

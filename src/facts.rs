@@ -39,6 +39,16 @@ pub fn of(inv: &Inventory, r: &Resolved, settings: &Settings) -> Facts {
     if let Ok(n) = &r.nodes {
         nodes.extend(n.evidence());
     }
+    let mut compute_reach = Vec::new();
+    if let Ok(n) = &r.nodes {
+        compute_reach.extend(n.reach_lines());
+    }
+    if let Some(q) = inv.instance_quota.ok() {
+        compute_reach.push(format!(
+            "On-Demand standard instance quota ({}): {q} vCPUs",
+            crate::model::ON_DEMAND_STANDARD_VCPU_QUOTA
+        ));
+    }
     let mut targets = Vec::new();
     if let Ok(a) = &r.alb {
         for tg in &a.target_groups {
@@ -68,6 +78,7 @@ pub fn of(inv: &Inventory, r: &Resolved, settings: &Settings) -> Facts {
         postgres,
         redis,
         nodes,
+        compute_reach,
         clickhouse: match settings.clickhouse {
             ClickhouseMode::InCluster => "in-cluster (sized against the nodes above)".into(),
             ClickhouseMode::External => "external (node sizing and storage not checked)".into(),

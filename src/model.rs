@@ -6,6 +6,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+/// Service Quotas' code for EC2's "Running On-Demand Standard (A, C, D, H,
+/// I, M, R, T, Z) instances" quota, in vCPUs.
+pub const ON_DEMAND_STANDARD_VCPU_QUOTA: &str = "L-1216C47A";
+
 /// Version of the inventory's JSON layout. Bump on incompatible change.
 pub const INVENTORY_SCHEMA_VERSION: u32 = 1;
 
@@ -146,6 +150,25 @@ pub struct Inventory {
     /// EKS add-on names (ListAddons).
     #[serde(default)]
     pub addons: Fetched<Vec<String>>,
+    /// The vpc-cni add-on's configuration values (DescribeAddon), when the
+    /// CNI is an EKS add-on; `Ok(None)` when it is not.
+    #[serde(default)]
+    pub vpc_cni_config: Fetched<Option<String>>,
+    /// The launch template versions the node groups launch from.
+    #[serde(default)]
+    pub launch_templates: Fetched<Vec<LaunchTemplateVersion>>,
+    /// The cluster's Fargate profile names.
+    #[serde(default)]
+    pub fargate_profiles: Fetched<Vec<String>>,
+    /// Signs that the EBS CSI driver runs outside EKS add-ons: IAM roles
+    /// trusted by, and Pod Identity associations for, its controller's
+    /// service account. Collected only when the add-on is absent.
+    #[serde(default)]
+    pub ebs_csi_identities: Fetched<Vec<String>>,
+    /// The region's "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z)
+    /// instances" quota, in vCPUs (Service Quotas L-1216C47A).
+    #[serde(default)]
+    pub instance_quota: Fetched<f64>,
     /// IAM OIDC identity provider ARNs.
     #[serde(default)]
     pub oidc_providers: Fetched<Vec<String>>,
@@ -196,6 +219,11 @@ impl Inventory {
             target_groups: Fetched::NotCollected,
             certificates: Fetched::NotCollected,
             addons: Fetched::NotCollected,
+            vpc_cni_config: Fetched::NotCollected,
+            launch_templates: Fetched::NotCollected,
+            fargate_profiles: Fetched::NotCollected,
+            ebs_csi_identities: Fetched::NotCollected,
+            instance_quota: Fetched::NotCollected,
             oidc_providers: Fetched::NotCollected,
             web_acls: Fetched::NotCollected,
             hosted_zones: Fetched::NotCollected,
@@ -228,6 +256,11 @@ impl Inventory {
             self.target_groups.error(),
             self.certificates.error(),
             self.addons.error(),
+            self.vpc_cni_config.error(),
+            self.launch_templates.error(),
+            self.fargate_profiles.error(),
+            self.ebs_csi_identities.error(),
+            self.instance_quota.error(),
             self.oidc_providers.error(),
             self.web_acls.error(),
             self.hosted_zones.error(),
@@ -266,6 +299,25 @@ pub struct Cluster {
     /// The cluster's OIDC issuer URL (for IRSA).
     #[serde(default)]
     pub oidc_issuer: Option<String>,
+    /// EKS Auto Mode, when DescribeCluster reports `computeConfig.enabled`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_mode: Option<AutoMode>,
+}
+
+/// What EKS Auto Mode manages for the cluster (DescribeCluster).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct AutoMode {
+    /// `computeConfig.enabled`: EKS launches nodes on demand.
+    pub compute: bool,
+    /// `computeConfig.nodePools`: the built-in node pools enabled.
+    #[serde(default)]
+    pub node_pools: Vec<String>,
+    /// `storageConfig.blockStorage.enabled`: the EBS CSI driver is built in.
+    #[serde(default)]
+    pub block_storage: bool,
+    /// `kubernetesNetworkConfig.elasticLoadBalancing.enabled`.
+    #[serde(default)]
+    pub load_balancing: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -284,6 +336,42 @@ pub struct Nodegroup {
     pub subnet_ids: Vec<String>,
     #[serde(default)]
     pub capacity_type: Option<String>,
+    /// The launch template the node group launches from, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub launch_template: Option<LaunchTemplateRef>,
+}
+
+/// A node group's launch template (DescribeNodegroup `launchTemplate`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct LaunchTemplateRef {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// A version number, `$Default` or `$Latest`.
+    #[serde(default)]
+    pub version: Option<String>,
+}
+
+/// What a launch template version says about the nodes it launches
+/// (DescribeLaunchTemplateVersions).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct LaunchTemplateVersion {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub version: i64,
+    /// True for the template's default version (`$Default`).
+    #[serde(default)]
+    pub default: bool,
+    /// True for the template's latest version (`$Latest`).
+    #[serde(default)]
+    pub latest: bool,
+    #[serde(default)]
+    pub instance_type: Option<String>,
+    /// `SecurityGroupIds` and the network interfaces' `Groups`.
+    #[serde(default)]
+    pub security_group_ids: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -304,6 +392,10 @@ pub struct Instance {
     /// `eks:nodegroup-name` tag: set for managed node group members.
     #[serde(default)]
     pub nodegroup: Option<String>,
+    /// The instance's tags. `None` in snapshots written before tags were
+    /// recorded: such instances are all taken as nodes, as then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<BTreeMap<String, String>>,
 }
 
 /// Facts from DescribeInstanceTypes that the allocatable model needs.
@@ -358,6 +450,8 @@ pub struct SecurityGroup {
     pub vpc_id: Option<String>,
     #[serde(default)]
     pub ingress: Vec<SgRule>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
 }
 
 /// One ingress permission. `protocol` is `-1` (all), `tcp`, `udp`, `icmp` or a number.

@@ -42,112 +42,34 @@ macro_rules! requirement {
 }
 
 /// Registry order is report order.
+#[rustfmt::skip]
 const ROWS: &[Row] = &[
-    requirement!(
-        "network.single-vpc",
-        network::single_vpc,
-        [Cluster, Network, Nodes, Postgres, Redis, LoadBalancer]
-    ),
-    requirement!(
-        "network.public-subnets",
-        network::public_subnets,
-        [Cluster, Network]
-    ),
-    requirement!(
-        "network.private-subnets",
-        network::private_subnets,
-        [Cluster, Network]
-    ),
-    requirement!(
-        "network.nodes-private",
-        network::nodes_private,
-        [Cluster, Network, Nodes]
-    ),
-    requirement!(
-        "network.data-private",
-        network::data_private,
-        [Cluster, Network, Postgres, Redis]
-    ),
-    requirement!(
-        "ingress.alb",
-        ingress::alb,
-        [Cluster, Network, LoadBalancer, Certificates]
-    ),
-    requirement!(
-        "ingress.https",
-        ingress::https,
-        [Cluster, LoadBalancer, Certificates]
-    ),
-    requirement!(
-        "ingress.security-groups",
-        ingress::security_groups,
-        [
-            Cluster,
-            Network,
-            SecurityGroups,
-            Nodes,
-            LoadBalancer,
-            TargetHealth,
-            Certificates
-        ]
-    ),
-    requirement!(
-        "ingress.waf",
-        ingress::waf,
-        [Cluster, LoadBalancer, Waf, Certificates]
-    ),
-    requirement!(
-        "ingress.single-entry",
-        ingress::single_entry,
-        [Cluster, LoadBalancer, Certificates]
-    ),
-    requirement!(
-        "tls.certificate",
-        tls::certificate,
-        [Cluster, LoadBalancer, Certificates]
-    ),
-    requirement!(
-        "dns.record",
-        dns::record,
-        [Cluster, LoadBalancer, Dns, Certificates]
-    ),
-    requirement!(
-        "ingress.targets-healthy",
-        ingress::targets_healthy,
-        [Cluster, LoadBalancer, TargetHealth, Certificates]
-    ),
+    requirement!("network.single-vpc", network::single_vpc, [Cluster, Network, Nodes, Postgres, Redis, LoadBalancer]),
+    requirement!("network.public-subnets", network::public_subnets, [Cluster, Network]),
+    requirement!("network.private-subnets", network::private_subnets, [Cluster, Network]),
+    requirement!("network.nodes-private", network::nodes_private, [Cluster, Network, Nodes]),
+    requirement!("network.data-private", network::data_private, [Cluster, Network, Postgres, Redis]),
+    requirement!("ingress.alb", ingress::alb, [Cluster, Network, LoadBalancer, Certificates]),
+    requirement!("ingress.https", ingress::https, [Cluster, LoadBalancer, Certificates]),
+    requirement!("ingress.security-groups", ingress::security_groups, [Cluster, Network, SecurityGroups, Nodes, LoadBalancer, TargetHealth, Certificates]),
+    requirement!("ingress.waf", ingress::waf, [Cluster, LoadBalancer, Waf, Certificates]),
+    requirement!("ingress.single-entry", ingress::single_entry, [Cluster, LoadBalancer, Certificates]),
+    requirement!("tls.certificate", tls::certificate, [Cluster, LoadBalancer, Certificates]),
+    requirement!("dns.record", dns::record, [Cluster, LoadBalancer, Dns, Certificates]),
+    requirement!("ingress.targets-healthy", ingress::targets_healthy, [Cluster, LoadBalancer, TargetHealth, Certificates]),
     requirement!("postgres.version", postgres::version, [Cluster, Postgres]),
     requirement!("postgres.backups", postgres::backups, [Cluster, Postgres]),
-    requirement!(
-        "postgres.encryption",
-        postgres::encryption,
-        [Cluster, Postgres]
-    ),
-    requirement!(
-        "postgres.reachable",
-        postgres::reachable,
-        [Cluster, Network, SecurityGroups, Nodes, Postgres]
-    ),
+    requirement!("postgres.encryption", postgres::encryption, [Cluster, Postgres]),
+    requirement!("postgres.reachable", postgres::reachable, [Cluster, Network, SecurityGroups, Nodes, Postgres]),
     requirement!("redis.version", redis::version, [Cluster, Redis]),
-    requirement!(
-        "redis.reachable",
-        redis::reachable,
-        [Cluster, Network, SecurityGroups, Nodes, Redis]
-    ),
+    requirement!("redis.reachable", redis::reachable, [Cluster, Network, SecurityGroups, Nodes, Redis]),
     requirement!("eks.cluster", eks::cluster, [Cluster]),
     requirement!("eks.addons", eks::addons, [Cluster, Addons]),
     requirement!("eks.irsa", eks::irsa, [Cluster, OidcProviders, Addons]),
     requirement!("eks.capacity", eks::capacity, [Cluster, Nodes]),
-    requirement!(
-        "eks.clickhouse-node",
-        eks::clickhouse_node,
-        [Cluster, Nodes]
-    ),
-    requirement!(
-        "clickhouse.storage",
-        clickhouse::storage,
-        [Cluster, Volumes]
-    ),
+    requirement!("eks.clickhouse-node", eks::clickhouse_node, [Cluster, Nodes]),
+    requirement!("eks.instance-quota", eks::instance_quota, [Cluster, Nodes, Quota]),
+    requirement!("clickhouse.storage", clickhouse::storage, [Cluster, Volumes]),
     requirement!("storage.bucket", storage::bucket, [Bucket]),
 ];
 

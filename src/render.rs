@@ -187,6 +187,12 @@ pub fn markdown(report: &Report) -> String {
             out.push_str(&format!("- {n}\n"));
         }
     }
+    if !report.facts.compute_reach.is_empty() {
+        out.push_str("\n### Compute within reach (max sizes, on-demand provisioners, quota)\n\n");
+        for n in &report.facts.compute_reach {
+            out.push_str(&format!("- {n}\n"));
+        }
+    }
     if !report.facts.targets.is_empty() {
         out.push_str("\n### ALB target health\n\n");
         for n in &report.facts.targets {

@@ -139,8 +139,12 @@ pub struct Facts {
     pub kubernetes_version: Option<String>,
     pub postgres: Option<String>,
     pub redis: Option<String>,
-    /// Node types with their modelled allocatable capacity.
+    /// What runs now: node types with their modelled allocatable capacity.
     pub nodes: Vec<String>,
+    /// What the compute can reach beyond that: node groups at max size,
+    /// on-demand provisioners and their node pools, Fargate, the quota.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub compute_reach: Vec<String>,
     pub clickhouse: String,
     pub alb: Option<String>,
     /// Each ALB target's health, with reason.

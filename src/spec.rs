@@ -53,6 +53,8 @@ pub enum Need {
     Dns,
     Bucket,
     Volumes,
+    /// The EC2 On-Demand vCPU quota (Service Quotas).
+    Quota,
 }
 
 impl Need {

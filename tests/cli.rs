@@ -457,7 +457,7 @@ fn waivers_keep_the_real_status_and_expire() {
 
 #[test]
 fn configuration_is_overridden_by_flags_and_can_tighten_thresholds() {
-    let cfg = "stage = \"preflight\"\n[thresholds.\"eks.capacity\"]\nmin_vcpu = 64\n";
+    let cfg = "stage = \"preflight\"\n[thresholds.\"eks.capacity\"]\nmin_vcpu = 96\n";
     let o = in_dir_with_config(
         cfg,
         &[
@@ -474,7 +474,7 @@ fn configuration_is_overridden_by_flags_and_can_tighten_thresholds() {
     assert_eq!(
         support::result(&r, "eks.capacity")["status"],
         "fail",
-        "47.67 vCPU < 64"
+        "47.67 vCPU now, 79.45 vCPU at the node group's max size < 96"
     );
     assert_eq!(o.status.code(), Some(3));
 

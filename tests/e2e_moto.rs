@@ -158,6 +158,8 @@ const REFERENCE: &[(&str, &str)] = &[
     ("redis.reachable", "error"),
     ("eks.capacity", "pass"),
     ("eks.clickhouse-node", "pass"),
+    // moto's Service Quotas knows no EC2 quota: an absent answer is never a pass.
+    ("eks.instance-quota", "error"),
     ("ingress.security-groups", "pass"),
     ("ingress.waf", "pass"),
     ("ingress.single-entry", "pass"),
@@ -218,6 +220,8 @@ async fn broken_deployment_fails_the_right_requirements() {
     let v = Variant {
         instance_type: "m5.xlarge",
         node_count: 4,
+        // A fixed group: even at max size it cannot reach the capacity.
+        nodegroup_sizes: Some((4, 4, 4)),
         pg_version: "13.11",
         db_rule_port: Some(3306),
         tag_public_subnets: false,
@@ -641,9 +645,12 @@ async fn snapshot_round_trip_gives_the_same_results() {
 
 /// `REGENERATE_EXAMPLES=1 cargo test --test e2e_moto` rewrites the shipped
 /// example snapshots from the moto scenarios. moto reports no ElastiCache
-/// security groups and has no EKS ListAddons; the example adds the security
-/// group the seed attached and the given add-ons, as AWS would report them,
-/// so that the demo shows a complete deployment.
+/// security groups, has no EKS ListAddons or DescribeAddon, and knows no EC2
+/// quota in Service Quotas; the example adds the security group the seed
+/// attached, the given add-ons (the vpc-cni add-on with its default, empty
+/// configuration; no sign of an EBS CSI driver outside add-ons is looked
+/// in the account) and a 256-vCPU quota, as AWS would report
+/// them, so that the demo shows a complete deployment.
 fn save_example(snapshot: &str, name: &str, addons: &[&str]) {
     if std::env::var_os("REGENERATE_EXAMPLES").is_none() {
         return;
@@ -658,6 +665,9 @@ fn save_example(snapshot: &str, name: &str, addons: &[&str]) {
         .unwrap();
     v["cache_clusters"]["ok"][0]["security_group_ids"] = serde_json::json!([redis_sg]);
     v["addons"] = serde_json::json!({ "ok": addons });
+    v["vpc_cni_config"] = serde_json::json!({ "ok": null });
+    v["ebs_csi_identities"] = serde_json::json!({ "ok": [] });
+    v["instance_quota"] = serde_json::json!({ "ok": 256.0 });
     let text = serde_json::to_string_pretty(&v).unwrap() + "\n";
     std::fs::write(format!("examples/{name}"), text).unwrap();
 }

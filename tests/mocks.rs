@@ -53,6 +53,7 @@ struct Mocked {
     elasticache: Vec<Rule>,
     elbv2: Vec<Rule>,
     iam: Vec<Rule>,
+    servicequotas: Vec<Rule>,
 }
 
 impl Mocked {
@@ -80,6 +81,7 @@ impl Mocked {
             rds: client!(aws_sdk_rds, none),
             route53: client!(aws_sdk_route53, none),
             s3: client!(aws_sdk_s3, none),
+            servicequotas: client!(aws_sdk_servicequotas, self.servicequotas),
             sts: client!(aws_sdk_sts, self.sts),
             wafv2: client!(aws_sdk_wafv2, none),
         }

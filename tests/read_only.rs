@@ -10,7 +10,7 @@ use std::path::Path;
 
 use langsmith_preflight::collect::{collect, CallRecorder, Clients};
 use langsmith_preflight::spec::Need;
-use support::seed::{self, Variant, CLUSTER, DOMAIN};
+use support::seed::{self, answers, Variant, CLUSTER, DOMAIN};
 
 fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     for e in std::fs::read_dir(dir).unwrap() {
@@ -37,6 +37,7 @@ fn only_collect_touches_the_sdk_and_only_to_read() {
         "rds",
         "route53",
         "s3",
+        "servicequotas",
         "sts",
         "wafv2",
     ];
@@ -83,7 +84,16 @@ fn only_collect_touches_the_sdk_and_only_to_read() {
 async fn a_full_run_sends_only_reads_each_once() {
     let moto = support::moto::Moto::start();
     let conf = seed::sdk_config(&moto.endpoint(), "us-east-1").await;
-    seed::seed(&conf, &Variant::default()).await;
+    // A node group launching from a launch template, and add-ons without the
+    // EBS CSI driver: every conditional read is sent.
+    let seeded = seed::seed(
+        &conf,
+        &Variant {
+            launch_template: Some("m5.4xlarge"),
+            ..Variant::default()
+        },
+    )
+    .await;
     // An Aurora cluster with no member instance yet: its subnet group must be looked up.
     aws_sdk_rds::Client::new(&conf)
         .create_db_cluster()
@@ -96,6 +106,26 @@ async fn a_full_run_sends_only_reads_each_once() {
         .send()
         .await
         .unwrap();
+    // What moto lacks is answered by the proxy in AWS's wire format.
+    let proxy = support::proxy::Proxy::start(
+        &moto.endpoint(),
+        &support::proxy::ProxyOptions {
+            answers: vec![
+                answers::list_addons(&["coredns", "kube-proxy", "vpc-cni"]),
+                answers::describe_addon(Some("{}")),
+                answers::pod_identity_associations(&[]),
+                answers::quota(256.0),
+                answers::nodegroup_with_launch_template(
+                    seeded.launch_template.as_deref().unwrap(),
+                    "1",
+                    &seeded.node_subnets,
+                    (3, 3, 5),
+                ),
+            ],
+            ..Default::default()
+        },
+    );
+    let conf = seed::sdk_config(&proxy.endpoint(), "us-east-1").await;
     let rec = CallRecorder::new();
     let clients = Clients::new(&conf, &rec);
     let target = langsmith_preflight::model::TargetSpec {
@@ -123,8 +153,9 @@ async fn a_full_run_sends_only_reads_each_once() {
     }
     for (op, n) in &counts {
         let allowed = match op.as_str() {
-            // Two tag filters (eks:cluster-name, kubernetes.io/cluster/NAME) are ORed by two calls.
-            "DescribeInstances" => 2,
+            // Three tag filters (eks:cluster-name, eks:eks-cluster-name,
+            // kubernetes.io/cluster/NAME) are ORed by three calls.
+            "DescribeInstances" => 3,
             // moto's DescribeCluster omits vpcId: the fallback looks up the cluster's subnets once.
             "DescribeSubnets" => 2,
             _ => 1,
@@ -177,6 +208,7 @@ fn the_policy_names_exactly_the_actions_collect_calls() {
         "rds",
         "route53",
         "s3",
+        "servicequotas",
         "sts",
         "wafv2",
     ] {

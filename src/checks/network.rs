@@ -250,11 +250,11 @@ fn classify(
     }
 }
 
-/// `network.nodes-private`: every worker node and node-group subnet is private.
+/// `network.nodes-private`: every worker node, node group subnet and
+/// on-demand provisioner subnet is private.
 pub fn nodes_private(ctx: &Ctx) -> Outcome {
     let net = resolved(&ctx.r.network)?;
     let nodes = resolved(&ctx.r.nodes)?;
-    let groups = need(&ctx.inv.nodegroups, "node groups")?;
     let vpc = ctx.inv.vpc_id.as_deref().unwrap_or_default();
     let mut evidence = Vec::new();
     let mut bad = Vec::new();
@@ -270,7 +270,7 @@ pub fn nodes_private(ctx: &Ctx) -> Outcome {
             &mut bad,
         );
     }
-    for g in groups {
+    for g in &nodes.groups {
         resources.push(g.name.clone());
         classify(
             net,
@@ -281,9 +281,20 @@ pub fn nodes_private(ctx: &Ctx) -> Outcome {
             &mut bad,
         );
     }
+    for p in &nodes.provisioners {
+        resources.extend(p.subnet_ids.iter().cloned());
+        classify(
+            net,
+            vpc,
+            &format!("{} nodes", p.name()),
+            &p.subnet_ids,
+            &mut evidence,
+            &mut bad,
+        );
+    }
     if resources.is_empty() {
         return Err(Problem::Missing(
-            "no worker nodes or managed node groups found to check".into(),
+            "no worker nodes, managed node groups or node subnets of an on-demand provisioner found to check".into(),
         ));
     }
     let v = if bad.is_empty() {

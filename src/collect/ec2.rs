@@ -175,13 +175,29 @@ pub(super) async fn security_groups(c: &Clients, vpc: &str) -> Fetched<Vec<Secur
                         .collect(),
                 })
                 .collect(),
+            tags: tag_map(g.tags()),
         })
         .collect();
     out.sort_by(|a, b| a.id.cmp(&b.id));
     Fetched::Ok(out)
 }
 
-/// Running instances tagged for the cluster, by either of the two tags.
+fn tag_map(tags: &[aws_sdk_ec2::types::Tag]) -> BTreeMap<String, String> {
+    tags.iter()
+        .filter_map(|t| {
+            Some((
+                t.key()?.to_string(),
+                t.value().unwrap_or_default().to_string(),
+            ))
+        })
+        .collect()
+}
+
+/// Running instances tagged for the cluster, by any of the three tags that
+/// EKS managed node groups (`eks:cluster-name`), Karpenter and EKS Auto Mode
+/// (`eks:eks-cluster-name`) and the Kubernetes cloud provider
+/// (`kubernetes.io/cluster/<name>`) put on nodes. Which of them are worker
+/// nodes is decided in `resolve::nodes`, from their tags.
 pub(super) async fn worker_instances(c: &Clients, cluster: &str) -> Fetched<Vec<Instance>> {
     let query = |filter: aws_sdk_ec2::types::Filter| {
         c.ec2
@@ -195,14 +211,16 @@ pub(super) async fn worker_instances(c: &Clients, cluster: &str) -> Fetched<Vec<
             .try_collect()
     };
     let legacy_key = format!("kubernetes.io/cluster/{cluster}");
-    let (a, b) = futures::join!(
+    let (a, b, k) = futures::join!(
         query(ec2_filter("tag:eks:cluster-name", &[cluster])),
-        query(ec2_filter("tag-key", &[legacy_key.as_str()]))
+        query(ec2_filter("tag-key", &[legacy_key.as_str()])),
+        query(ec2_filter("tag:eks:eks-cluster-name", &[cluster]))
     );
     let a: Vec<_> = fetch!("ec2:DescribeInstances", a);
     let b: Vec<_> = fetch!("ec2:DescribeInstances", b);
+    let k: Vec<_> = fetch!("ec2:DescribeInstances", k);
     let mut out: BTreeMap<String, Instance> = BTreeMap::new();
-    for r in a.iter().chain(b.iter()) {
+    for r in a.iter().chain(b.iter()).chain(k.iter()) {
         for i in r.instances() {
             let id = i.instance_id().unwrap_or_default().to_string();
             out.entry(id.clone()).or_insert_with(|| Instance {
@@ -234,6 +252,7 @@ pub(super) async fn worker_instances(c: &Clients, cluster: &str) -> Fetched<Vec<
                     .find(|t| t.key() == Some("eks:nodegroup-name"))
                     .and_then(|t| t.value())
                     .map(str::to_string),
+                tags: Some(tag_map(i.tags())),
             });
         }
     }
@@ -334,5 +353,61 @@ pub(super) async fn volumes(c: &Clients) -> Fetched<Vec<Volume>> {
         })
         .collect();
     out.sort_by(|a, b| a.id.cmp(&b.id));
+    Fetched::Ok(out)
+}
+
+/// The launch template versions the node groups name: the version each
+/// asks for (a number, `$Default` or `$Latest`), with its instance type and
+/// security groups.
+pub(super) async fn launch_template_versions(
+    c: &Clients,
+    refs: Vec<LaunchTemplateRef>,
+) -> Fetched<Vec<LaunchTemplateVersion>> {
+    let mut out: Vec<LaunchTemplateVersion> = Vec::new();
+    for r in refs {
+        let mut req = c.ec2.describe_launch_template_versions();
+        req = match (&r.id, &r.name) {
+            (Some(id), _) => req.launch_template_id(id),
+            (None, Some(name)) => req.launch_template_name(name),
+            (None, None) => continue,
+        };
+        let version = r.version.clone().unwrap_or_else(|| "$Default".into());
+        let items: Vec<_> = fetch!(
+            "ec2:DescribeLaunchTemplateVersions",
+            req.versions(version)
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await
+        );
+        for v in &items {
+            let data = v.launch_template_data();
+            let mut sgs: Vec<String> = data
+                .map(|d| d.security_group_ids().to_vec())
+                .unwrap_or_default();
+            for ni in data.map(|d| d.network_interfaces()).unwrap_or_default() {
+                sgs.extend(ni.groups().iter().cloned());
+            }
+            let id = v.launch_template_id().unwrap_or_default().to_string();
+            let number = v.version_number().unwrap_or_default();
+            let latest = r.version.as_deref() == Some("$Latest");
+            if let Some(seen) = out.iter_mut().find(|o| o.id == id && o.version == number) {
+                seen.latest |= latest;
+                continue;
+            }
+            out.push(LaunchTemplateVersion {
+                id,
+                name: v.launch_template_name().map(str::to_string),
+                version: number,
+                default: v.default_version().unwrap_or(false),
+                latest,
+                instance_type: data
+                    .and_then(|d| d.instance_type())
+                    .map(|t| t.as_str().to_string()),
+                security_group_ids: sgs,
+            });
+        }
+    }
     Fetched::Ok(out)
 }

@@ -18,7 +18,7 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use futures::FutureExt;
 
 use crate::model::*;
-use crate::resolve::nodes::nodegroup_instance_types;
+use crate::resolve::nodes::{nodegroup_instance_types, EBS_CSI_NAMESPACE, EBS_CSI_SERVICE_ACCOUNT};
 use crate::spec::Need;
 
 /// How many per-resource calls (one per node group, listener, …) run at once.
@@ -132,6 +132,7 @@ mod rds;
 mod recorder;
 mod route53;
 mod s3;
+mod servicequotas;
 mod sts;
 mod wafv2;
 
@@ -150,6 +151,7 @@ pub struct Clients {
     pub rds: aws_sdk_rds::Client,
     pub route53: aws_sdk_route53::Client,
     pub s3: aws_sdk_s3::Client,
+    pub servicequotas: aws_sdk_servicequotas::Client,
     pub sts: aws_sdk_sts::Client,
     pub wafv2: aws_sdk_wafv2::Client,
 }
@@ -182,6 +184,7 @@ impl Clients {
                     .force_path_style(conf.endpoint_url().is_some())
                     .build(),
             ),
+            servicequotas: client!(aws_sdk_servicequotas),
             sts: client!(aws_sdk_sts),
             wafv2: client!(aws_sdk_wafv2),
         }
@@ -267,27 +270,71 @@ pub async fn collect(
         }
     };
 
+    // ListAddons: read by the add-on requirements, and by the node model
+    // (the vpc-cni add-on's prefix delegation changes maxPods).
+    let addons = async {
+        if want(Need::Addons) || want(Need::Nodes) {
+            eks::addons(c, name).await
+        } else {
+            Fetched::NotCollected
+        }
+    }
+    .shared();
+
     let nodes = async {
         if !want(Need::Nodes) {
-            return (
-                Fetched::NotCollected,
-                Fetched::NotCollected,
-                Fetched::NotCollected,
-            );
+            use Fetched::NotCollected as N;
+            return (N, N, N, N, N, N);
         }
-        let (groups, instances) =
-            futures::join!(eks::nodegroups(c, name), ec2::worker_instances(c, name));
-        let mut types = BTreeSet::new();
-        if let Fetched::Ok(is) = &instances {
-            types.extend(is.iter().map(|i| i.instance_type.clone()));
-        }
-        if let Fetched::Ok(gs) = &groups {
-            for g in gs {
-                types.extend(nodegroup_instance_types(g));
+        let cni = async {
+            match addons.clone().await {
+                Fetched::Ok(list) if list.iter().any(|a| a == "vpc-cni") => {
+                    eks::vpc_cni_config(c, name).await
+                }
+                Fetched::Ok(_) => Fetched::Ok(None),
+                Fetched::Failed(e) => Fetched::Failed(e),
+                Fetched::NotCollected => Fetched::NotCollected,
             }
-        }
-        let types = ec2::instance_types(c, types.into_iter().collect()).await;
-        (groups, instances, types)
+        };
+        let instances_and_types = async {
+            let (groups, instances, fargate) = futures::join!(
+                eks::nodegroups(c, name),
+                ec2::worker_instances(c, name),
+                eks::fargate_profiles(c, name)
+            );
+            let templates = match &groups {
+                Fetched::Ok(gs) => {
+                    let refs: Vec<LaunchTemplateRef> = gs
+                        .iter()
+                        .filter_map(|g| g.launch_template.clone())
+                        .collect();
+                    if refs.is_empty() {
+                        Fetched::Ok(Vec::new())
+                    } else {
+                        ec2::launch_template_versions(c, refs).await
+                    }
+                }
+                Fetched::Failed(e) => Fetched::Failed(e.clone()),
+                Fetched::NotCollected => Fetched::NotCollected,
+            };
+            let mut types = BTreeSet::new();
+            if let Fetched::Ok(is) = &instances {
+                types.extend(is.iter().map(|i| i.instance_type.clone()));
+            }
+            if let Fetched::Ok(gs) = &groups {
+                let lts = templates.ok().map(Vec::as_slice).unwrap_or_default();
+                for g in gs {
+                    if let Some(m) = nodegroup_instance_types(g, lts) {
+                        types.extend(m.types);
+                    }
+                }
+            }
+            let types = ec2::instance_types(c, types.into_iter().collect()).await;
+            (groups, instances, types, templates, fargate)
+        };
+        let ((groups, instances, types, templates, fargate), cni) =
+            futures::join!(instances_and_types, cni);
+        (groups, instances, types, templates, fargate, cni)
     };
 
     let postgres = async {
@@ -357,7 +404,46 @@ pub async fn collect(
 
     // Sources that depend on nothing else.
     let extras = async {
-        let addons = when(want(Need::Addons), eks::addons(c, name));
+        // Signs of an EBS CSI driver installed outside EKS add-ons, looked
+        // for only when the add-on is absent.
+        let ebs_csi = async {
+            if !want(Need::Addons) {
+                return Fetched::NotCollected;
+            }
+            match addons.clone().await {
+                Fetched::Ok(list) if list.iter().any(|a| a == "aws-ebs-csi-driver") => {
+                    Fetched::Ok(Vec::new())
+                }
+                Fetched::Ok(_) => {
+                    let (irsa, pod_identity) = futures::join!(
+                        iam::roles_trusting(c, EBS_CSI_NAMESPACE, EBS_CSI_SERVICE_ACCOUNT),
+                        eks::pod_identity_associations(
+                            c,
+                            name,
+                            EBS_CSI_NAMESPACE,
+                            EBS_CSI_SERVICE_ACCOUNT
+                        )
+                    );
+                    // One positive sign is enough; an unanswered call counts
+                    // only when nothing else was found.
+                    let mut found = Vec::new();
+                    let mut failed = None;
+                    for r in [irsa, pod_identity] {
+                        match r {
+                            Ok(v) => found.extend(v),
+                            Err(e) => failed = failed.or(Some(e)),
+                        }
+                    }
+                    match failed {
+                        Some(e) if found.is_empty() => Fetched::Failed(e),
+                        _ => Fetched::Ok(found),
+                    }
+                }
+                Fetched::Failed(e) => Fetched::Failed(e),
+                Fetched::NotCollected => Fetched::NotCollected,
+            }
+        };
+        let quota = when(want(Need::Quota), servicequotas::on_demand_vcpu_quota(c));
         let oidc = when(want(Need::OidcProviders), iam::oidc_providers(c));
         let dns = async {
             if want(Need::Dns) {
@@ -373,7 +459,7 @@ pub async fn collect(
             }
         };
         let volumes = when(want(Need::Volumes), ec2::volumes(c));
-        futures::join!(addons, oidc, dns, bucket, volumes)
+        futures::join!(addons.clone(), ebs_csi, quota, oidc, dns, bucket, volumes)
     };
 
     let (
@@ -454,7 +540,14 @@ pub async fn collect(
     inv.vpc_source = Some(vpc_source).filter(|s| !s.is_empty());
     inv.cluster = cluster;
     (inv.subnets, inv.route_tables, inv.security_groups) = network;
-    (inv.nodegroups, inv.instances, inv.instance_types) = nodes;
+    (
+        inv.nodegroups,
+        inv.instances,
+        inv.instance_types,
+        inv.launch_templates,
+        inv.fargate_profiles,
+        inv.vpc_cni_config,
+    ) = nodes;
     (inv.db_instances, inv.db_clusters, inv.db_subnet_groups) = postgres;
     (
         inv.cache_clusters,
@@ -467,8 +560,10 @@ pub async fn collect(
     inv.ssl_policies = ingress.ssl_policies;
     inv.target_groups = ingress.target_groups;
     inv.web_acls = ingress.web_acls;
-    let (addons, oidc, (zones, records), bucket, volumes) = extras;
+    let (addons, ebs_csi, quota, oidc, (zones, records), bucket, volumes) = extras;
     inv.addons = addons;
+    inv.ebs_csi_identities = ebs_csi;
+    inv.instance_quota = quota;
     inv.oidc_providers = oidc;
     inv.hosted_zones = zones;
     inv.dns_records = records;

@@ -46,7 +46,7 @@ pub fn need<'a, T>(f: &'a Fetched<T>, what: &str) -> Result<&'a T, Problem> {
         Fetched::Failed(e) => Err(Problem::Call(e.clone())),
         Fetched::NotCollected => Err(Problem::Undetermined {
             message: format!("{what} was not collected"),
-            hint: "this is a bug in langsmith-preflight: the requirement's needs are incomplete"
+            hint: "a snapshot written by an older langsmith-preflight lacks it: collect again with this version; in a live run this is a bug (the requirement's needs are incomplete)"
                 .into(),
         }),
     }

@@ -91,6 +91,8 @@ fn add_types(v: &mut Value) {
     ]);
 }
 
+/// A fixed set of `count` running nodes of one type, in one node group that
+/// cannot scale beyond them (min = desired = max = `count`).
 fn set_nodes(v: &mut Value, instance_type: &str, count: usize) {
     add_types(v);
     let first = ok(v, "instances")[0].clone();
@@ -103,6 +105,11 @@ fn set_nodes(v: &mut Value, instance_type: &str, count: usize) {
         })
         .collect();
     v["instances"]["ok"] = json!(nodes);
+    let g = &mut ok(v, "nodegroups")[0];
+    g["instance_types"] = json!([instance_type]);
+    for k in ["min_size", "desired_size", "max_size"] {
+        g[k] = json!(count);
+    }
 }
 
 fn public_subnet(v: &Value) -> String {

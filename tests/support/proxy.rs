@@ -16,6 +16,9 @@ pub struct ProxyOptions {
     pub deny: Vec<String>,
     /// Services whose connections are closed without an answer.
     pub drop: Vec<String>,
+    /// (IAM action, JSON body): answered with HTTP 200 instead of forwarded,
+    /// for operations moto does not implement.
+    pub answers: Vec<(String, String)>,
 }
 
 pub struct Proxy {
@@ -56,6 +59,11 @@ impl Proxy {
         }
         for d in &opts.drop {
             cmd.args(["--drop", d]);
+        }
+        for (k, (action, body)) in opts.answers.iter().enumerate() {
+            let file = dir.path().join(format!("answer-{k}.json"));
+            std::fs::write(&file, body).unwrap();
+            cmd.args(["--answer", &format!("{action}={}", file.display())]);
         }
         let mut child = cmd
             .stdout(Stdio::piped())

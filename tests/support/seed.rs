@@ -52,6 +52,23 @@ pub struct Variant {
     pub redis_engine: (&'static str, &'static str),
     /// The node security group admits the ALB's on the target port.
     pub nodes_admit_alb: bool,
+    /// Create the managed node group "default".
+    pub nodegroup: bool,
+    /// Its (min, desired, max) sizes; default (node_count, node_count, node_count + 2).
+    pub nodegroup_sizes: Option<(i32, i32, i32)>,
+    /// Tag the private subnets and the node security group
+    /// karpenter.sh/discovery=<cluster>, as Karpenter's set-up does.
+    pub karpenter_discovery: bool,
+    /// The running instances are Karpenter's (karpenter.sh/nodepool,
+    /// eks:eks-cluster-name) instead of the node group's.
+    pub karpenter_nodes: bool,
+    /// A Fargate profile for the cluster.
+    pub fargate_profile: bool,
+    /// An instance tagged kubernetes.io/cluster/<cluster> with no node signal (a bastion).
+    pub standalone_instance: bool,
+    /// A launch template with this instance type and the node security group
+    /// (created in EC2; see Seeded::launch_template).
+    pub launch_template: Option<&'static str>,
 }
 
 impl Default for Variant {
@@ -80,6 +97,13 @@ impl Default for Variant {
             pg_encrypted: true,
             redis_engine: ("redis", "7.1"),
             nodes_admit_alb: true,
+            nodegroup: true,
+            nodegroup_sizes: None,
+            karpenter_discovery: false,
+            karpenter_nodes: false,
+            fargate_profile: false,
+            standalone_instance: false,
+            launch_template: None,
         }
     }
 }
@@ -95,6 +119,10 @@ pub struct Seeded {
     pub instances: Vec<String>,
     pub alb_arn: String,
     pub cert_arn: String,
+    /// The launch template's id, when one was created.
+    pub launch_template: Option<String>,
+    /// Subnets the node group (or Karpenter) puts nodes in.
+    pub node_subnets: Vec<String>,
 }
 
 pub async fn sdk_config(endpoint: &str, region: &str) -> aws_types::SdkConfig {
@@ -329,22 +357,88 @@ pub async fn seed(conf: &aws_types::SdkConfig, v: &Variant) -> Seeded {
         .send()
         .await
         .unwrap();
-    eks.create_nodegroup()
-        .cluster_name(CLUSTER)
-        .nodegroup_name("default")
-        .node_role("arn:aws:iam::123456789012:role/langsmith-nodes")
-        .set_subnets(Some(node_subnets.clone()))
-        .instance_types(v.instance_type)
-        .scaling_config(
-            aws_sdk_eks::types::NodegroupScalingConfig::builder()
-                .min_size(v.node_count as i32)
-                .max_size(v.node_count as i32 + 2)
-                .desired_size(v.node_count as i32)
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
+    s.node_subnets = node_subnets.clone();
+    if v.nodegroup {
+        let n = v.node_count as i32;
+        let (min, desired, max) = v.nodegroup_sizes.unwrap_or((n, n, n + 2));
+        eks.create_nodegroup()
+            .cluster_name(CLUSTER)
+            .nodegroup_name("default")
+            .node_role("arn:aws:iam::123456789012:role/langsmith-nodes")
+            .set_subnets(Some(node_subnets.clone()))
+            .instance_types(v.instance_type)
+            .scaling_config(
+                aws_sdk_eks::types::NodegroupScalingConfig::builder()
+                    .min_size(min)
+                    .max_size(max)
+                    .desired_size(desired)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+    if let Some(t) = v.launch_template {
+        let out = ec2
+            .create_launch_template()
+            .launch_template_name("langsmith-nodes")
+            .launch_template_data(
+                ec2t::RequestLaunchTemplateData::builder()
+                    .instance_type(ec2t::InstanceType::from(t))
+                    .security_group_ids(&s.node_sg)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        s.launch_template = out
+            .launch_template()
+            .and_then(|l| l.launch_template_id())
+            .map(str::to_string);
+    }
+    if v.karpenter_discovery {
+        let mut resources = node_subnets.clone();
+        resources.push(s.node_sg.clone());
+        ec2.create_tags()
+            .set_resources(Some(resources))
+            .tags(tag("karpenter.sh/discovery", CLUSTER))
+            .send()
+            .await
+            .unwrap();
+    }
+    if v.fargate_profile {
+        eks.create_fargate_profile()
+            .cluster_name(CLUSTER)
+            .fargate_profile_name("langsmith")
+            .pod_execution_role_arn("arn:aws:iam::123456789012:role/langsmith-fargate")
+            .set_subnets(Some(node_subnets.clone()))
+            .selectors(
+                aws_sdk_eks::types::FargateProfileSelector::builder()
+                    .namespace("langsmith")
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+    if v.standalone_instance {
+        ec2.run_instances()
+            .image_id("ami-03cf127a")
+            .instance_type(ec2t::InstanceType::from("t3.micro"))
+            .min_count(1)
+            .max_count(1)
+            .subnet_id(&node_subnets[0])
+            .tag_specifications(
+                ec2t::TagSpecification::builder()
+                    .resource_type(ec2t::ResourceType::Instance)
+                    .tags(tag(&format!("kubernetes.io/cluster/{CLUSTER}"), "shared"))
+                    .tags(tag("Name", "bastion"))
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
     if v.run_instances {
         for k in 0..v.node_count {
             let out = ec2
@@ -356,14 +450,21 @@ pub async fn seed(conf: &aws_types::SdkConfig, v: &Variant) -> Seeded {
                 .subnet_id(&node_subnets[k % node_subnets.len()])
                 .security_group_ids(&s.node_sg)
                 .security_group_ids(&cluster_sg)
-                .tag_specifications(
+                .tag_specifications(if v.karpenter_nodes {
+                    ec2t::TagSpecification::builder()
+                        .resource_type(ec2t::ResourceType::Instance)
+                        .tags(tag("eks:eks-cluster-name", CLUSTER))
+                        .tags(tag("karpenter.sh/nodepool", "default"))
+                        .tags(tag(&format!("kubernetes.io/cluster/{CLUSTER}"), "owned"))
+                        .build()
+                } else {
                     ec2t::TagSpecification::builder()
                         .resource_type(ec2t::ResourceType::Instance)
                         .tags(tag("eks:cluster-name", CLUSTER))
                         .tags(tag("eks:nodegroup-name", "default"))
                         .tags(tag(&format!("kubernetes.io/cluster/{CLUSTER}"), "owned"))
-                        .build(),
-                )
+                        .build()
+                })
                 .send()
                 .await
                 .unwrap();
@@ -707,4 +808,98 @@ pub async fn seed(conf: &aws_types::SdkConfig, v: &Variant) -> Seeded {
         .await
         .unwrap();
     s
+}
+
+/// Answers, in AWS's own wire format, for the operations moto does not
+/// implement (or answers unlike AWS), for the proxy to give instead of
+/// forwarding them — so that the tool's real SDK parsing of them is tested:
+/// * EKS ListAddons, DescribeAddon and ListPodIdentityAssociations: moto
+///   has none of them (404);
+/// * Service Quotas GetServiceQuota: moto knows only the `vpc` service;
+/// * EKS DescribeNodegroup with a launch template: moto reports a default
+///   instance type even when the template sets it (AWS reports none).
+pub mod answers {
+    use serde_json::json;
+
+    pub fn list_addons(addons: &[&str]) -> (String, String) {
+        (
+            "eks:ListAddons".into(),
+            json!({ "addons": addons }).to_string(),
+        )
+    }
+
+    /// The vpc-cni add-on, with configuration values when given.
+    pub fn describe_addon(configuration: Option<&str>) -> (String, String) {
+        let mut addon = json!({
+            "addonName": "vpc-cni",
+            "clusterName": super::CLUSTER,
+            "status": "ACTIVE",
+            "addonVersion": "v1.19.2-eksbuild.1"
+        });
+        if let Some(c) = configuration {
+            addon["configurationValues"] = json!(c);
+        }
+        (
+            "eks:DescribeAddon".into(),
+            json!({ "addon": addon }).to_string(),
+        )
+    }
+
+    pub fn pod_identity_associations(ids: &[&str]) -> (String, String) {
+        let list: Vec<_> = ids
+            .iter()
+            .map(|id| json!({
+                "clusterName": super::CLUSTER,
+                "namespace": "kube-system",
+                "serviceAccount": "ebs-csi-controller-sa",
+                "associationId": id,
+                "associationArn": format!("arn:aws:eks:us-east-1:123456789012:podidentityassociation/{}/{id}", super::CLUSTER)
+            }))
+            .collect();
+        (
+            "eks:ListPodIdentityAssociations".into(),
+            json!({ "associations": list }).to_string(),
+        )
+    }
+
+    pub fn quota(vcpus: f64) -> (String, String) {
+        (
+            "servicequotas:GetServiceQuota".into(),
+            json!({ "Quota": {
+                "ServiceCode": "ec2",
+                "ServiceName": "Amazon Elastic Compute Cloud (Amazon EC2)",
+                "QuotaArn": "arn:aws:servicequotas:us-east-1:123456789012:ec2/L-1216C47A",
+                "QuotaCode": "L-1216C47A",
+                "QuotaName": "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances",
+                "Value": vcpus,
+                "Unit": "None",
+                "Adjustable": true,
+                "GlobalQuota": false
+            }})
+            .to_string(),
+        )
+    }
+
+    /// The "default" node group as AWS reports one that launches from a
+    /// launch template which sets the instance type: no `instanceTypes`.
+    pub fn nodegroup_with_launch_template(
+        template_id: &str,
+        version: &str,
+        subnets: &[String],
+        (min, desired, max): (i32, i32, i32),
+    ) -> (String, String) {
+        (
+            "eks:DescribeNodegroup".into(),
+            json!({ "nodegroup": {
+                "nodegroupName": "default",
+                "clusterName": super::CLUSTER,
+                "status": "ACTIVE",
+                "capacityType": "ON_DEMAND",
+                "scalingConfig": { "minSize": min, "desiredSize": desired, "maxSize": max },
+                "subnets": subnets,
+                "launchTemplate": { "id": template_id, "version": version }
+            }})
+            .to_string(),
+        )
+    }
 }
