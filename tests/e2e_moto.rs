@@ -33,11 +33,21 @@ async fn scenario(v: Variant, extra: &[&str]) -> Run {
 }
 
 async fn scenario_via(v: Variant, extra: &[&str], opts: &ProxyOptions) -> Run {
+    scenario_with(v, extra, |_| opts.clone()).await
+}
+
+/// A scenario whose proxy options depend on what was seeded (e.g. answers
+/// that name seeded resources).
+async fn scenario_with(
+    v: Variant,
+    extra: &[&str],
+    opts: impl FnOnce(&seed::Seeded) -> ProxyOptions,
+) -> Run {
     let moto = Moto::start();
     let moto_endpoint = moto.endpoint();
     let conf = seed::sdk_config(&moto_endpoint, REGION).await;
     let seeded = seed::seed(&conf, &v).await;
-    let proxy = Proxy::start(&moto_endpoint, opts);
+    let proxy = Proxy::start(&moto_endpoint, &opts(&seeded));
     let endpoint = proxy.endpoint();
     let (report, code) = check(&endpoint, extra);
     assert_offline_equals_live(&endpoint, extra, &report, code);
@@ -978,4 +988,389 @@ async fn eks_not_answering_in_the_region_stops_the_run() {
         err.contains("EKS in ap-southeast-9 did not answer"),
         "{err}"
     );
+}
+
+// ------------------------------------------------------------ elastic compute
+//
+// moto gaps, answered by the proxy in AWS's wire format (support::seed::answers):
+// EKS ListAddons, DescribeAddon and ListPodIdentityAssociations (absent in
+// moto), Service Quotas for EC2 (moto knows only `vpc`), and DescribeNodegroup
+// for a node group whose launch template sets the type (moto reports a default
+// instance type; AWS reports none). EKS Auto Mode's DescribeCluster fields are
+// absent in moto: tests/mocks.rs covers them.
+
+/// Answers for a cluster whose add-ons are these, with a large quota.
+fn compute_answers(addons: &[&str]) -> Vec<(String, String)> {
+    vec![
+        seed::answers::list_addons(addons),
+        seed::answers::describe_addon(None),
+        seed::answers::pod_identity_associations(&[]),
+        seed::answers::quota(256.0),
+    ]
+}
+
+const HELM_METRICS_SERVER: &[&str] = &[
+    "aws-ebs-csi-driver",
+    "coredns",
+    "eks-pod-identity-agent",
+    "kube-proxy",
+    "vpc-cni",
+];
+
+/// The LangChain Terraform module's defaults — one m5.4xlarge node, min 1 /
+/// desired 1 / max 10, metrics-server installed with Helm — give no `fail`
+/// before `helm install`.
+#[tokio::test(flavor = "multi_thread")]
+async fn langchain_module_defaults_give_no_failure_at_preflight() {
+    let v = Variant {
+        node_count: 1,
+        nodegroup_sizes: Some((1, 1, 10)),
+        alb: false,
+        ..Variant::default()
+    };
+    let run = scenario_via(
+        v,
+        &["--stage", "preflight"],
+        &ProxyOptions {
+            answers: compute_answers(HELM_METRICS_SERVER),
+            ..Default::default()
+        },
+    )
+    .await;
+    let failed: Vec<_> = statuses(&run.report)
+        .into_iter()
+        .filter(|(_, s)| s == "fail")
+        .collect();
+    assert!(failed.is_empty(), "{failed:?}");
+    expect(
+        &run.report,
+        &[
+            ("eks.capacity", "warn"),
+            ("eks.clickhouse-node", "warn"),
+            ("eks.addons", "warn"),
+            ("eks.instance-quota", "pass"),
+        ],
+    );
+    let cap = result(&run.report, "eks.capacity")["message"]
+        .as_str()
+        .unwrap();
+    assert!(
+        cap.contains("if the cluster autoscaler scales them"),
+        "{cap}"
+    );
+    let reach = run.report["facts"]["compute_reach"].to_string();
+    assert!(reach.contains("min 1, desired 1, max 10"), "{reach}");
+    assert!(
+        run.report["facts"]["compute_reach"]
+            .to_string()
+            .contains("256 vCPUs"),
+        "{reach}"
+    );
+    assert!(run.report["facts"]["nodes"]
+        .to_string()
+        .contains("1 × m5.4xlarge"));
+}
+
+/// A node group at zero that launches from a launch template setting the
+/// type and the security groups: modelled from the template, reachability
+/// from its security groups, nodes-private from the group's subnets.
+#[tokio::test(flavor = "multi_thread")]
+async fn node_group_at_zero_with_a_launch_template() {
+    let v = Variant {
+        run_instances: false,
+        launch_template: Some("m5.4xlarge"),
+        ..Variant::default()
+    };
+    let run = scenario_with(v, &["--stage", "preflight"], |s| {
+        let mut answers = compute_answers(&["aws-ebs-csi-driver", "metrics-server", "vpc-cni"]);
+        answers.push(seed::answers::nodegroup_with_launch_template(
+            s.launch_template.as_deref().unwrap(),
+            "1",
+            &s.node_subnets,
+            (0, 0, 6),
+        ));
+        ProxyOptions {
+            answers,
+            ..Default::default()
+        }
+    })
+    .await;
+    expect(
+        &run.report,
+        &[
+            ("eks.capacity", "warn"),
+            ("eks.clickhouse-node", "warn"),
+            ("network.nodes-private", "pass"),
+            ("postgres.reachable", "pass"),
+            ("eks.instance-quota", "pass"),
+        ],
+    );
+    let lt = run.seeded.launch_template.clone().unwrap();
+    let cap = result(&run.report, "eks.capacity");
+    assert!(
+        cap["evidence"]
+            .to_string()
+            .contains(&format!("m5.4xlarge from launch template {lt} version 1")),
+        "{}",
+        cap["evidence"]
+    );
+    let pg = result(&run.report, "postgres.reachable");
+    assert!(
+        pg["evidence"]
+            .to_string()
+            .contains("node group default in subnet-"),
+        "{}",
+        pg["evidence"]
+    );
+    assert!(run
+        .proxy
+        .requests()
+        .iter()
+        .any(|r| r.action == "ec2:DescribeLaunchTemplateVersions"));
+}
+
+/// Karpenter before its first node: discovery-tagged subnets and security
+/// group, no node group: warnings that name the kubectl check, no failure.
+#[tokio::test(flavor = "multi_thread")]
+async fn karpenter_before_its_first_node() {
+    let v = Variant {
+        nodegroup: false,
+        run_instances: false,
+        karpenter_discovery: true,
+        alb: false,
+        ..Variant::default()
+    };
+    let run = scenario_via(
+        v,
+        &["--stage", "preflight"],
+        &ProxyOptions {
+            answers: compute_answers(&["aws-ebs-csi-driver", "metrics-server", "vpc-cni"]),
+            ..Default::default()
+        },
+    )
+    .await;
+    expect(
+        &run.report,
+        &[
+            ("eks.capacity", "warn"),
+            ("eks.clickhouse-node", "warn"),
+            ("network.nodes-private", "pass"),
+            ("postgres.reachable", "pass"),
+        ],
+    );
+    let cap = result(&run.report, "eks.capacity")["message"]
+        .as_str()
+        .unwrap();
+    assert!(
+        cap.contains("Karpenter") && cap.contains("kubectl get nodepools"),
+        "{cap}"
+    );
+}
+
+/// Karpenter's running nodes are counted; a bastion tagged for the cluster
+/// is not, and the evidence says so.
+#[tokio::test(flavor = "multi_thread")]
+async fn karpenter_nodes_count_and_a_bastion_does_not() {
+    let v = Variant {
+        nodegroup: false,
+        karpenter_nodes: true,
+        karpenter_discovery: true,
+        standalone_instance: true,
+        ..Variant::default()
+    };
+    let run = scenario_via(
+        v,
+        &[],
+        &ProxyOptions {
+            answers: compute_answers(&["aws-ebs-csi-driver", "metrics-server", "vpc-cni"]),
+            ..Default::default()
+        },
+    )
+    .await;
+    expect(
+        &run.report,
+        &[("eks.capacity", "pass"), ("eks.clickhouse-node", "pass")],
+    );
+    let cap = result(&run.report, "eks.capacity");
+    assert!(
+        cap["message"].as_str().unwrap().contains("on 3 node(s)"),
+        "{}",
+        cap["message"]
+    );
+    let ev = cap["evidence"].to_string();
+    assert!(ev.contains("Karpenter node pool default"), "{ev}");
+    assert!(
+        ev.contains("t3.micro): tagged for the cluster but no node signal"),
+        "{ev}"
+    );
+}
+
+/// A Fargate-only cluster: ClickHouse cannot keep its data there.
+#[tokio::test(flavor = "multi_thread")]
+async fn fargate_only_cluster_cannot_host_clickhouse() {
+    let v = Variant {
+        nodegroup: false,
+        run_instances: false,
+        fargate_profile: true,
+        alb: false,
+        ..Variant::default()
+    };
+    let run = scenario_via(
+        v,
+        &["--stage", "preflight"],
+        &ProxyOptions {
+            answers: compute_answers(&["aws-ebs-csi-driver", "metrics-server", "vpc-cni"]),
+            ..Default::default()
+        },
+    )
+    .await;
+    expect(
+        &run.report,
+        &[("eks.capacity", "warn"), ("eks.clickhouse-node", "fail")],
+    );
+    let ch = result(&run.report, "eks.clickhouse-node")["message"]
+        .as_str()
+        .unwrap();
+    assert!(
+        ch.contains("EBS volumes cannot attach to Fargate pods"),
+        "{ch}"
+    );
+    assert!(run.report["facts"]["compute_reach"]
+        .to_string()
+        .contains("Fargate profiles: langsmith"));
+}
+
+/// The On-Demand vCPU quota: too small fails, denied is an error naming it.
+#[tokio::test(flavor = "multi_thread")]
+async fn instance_quota_too_small_or_denied() {
+    let mut answers = compute_answers(&["aws-ebs-csi-driver", "metrics-server", "vpc-cni"]);
+    answers.retain(|(a, _)| a != "servicequotas:GetServiceQuota");
+    answers.push(seed::answers::quota(32.0));
+    let run = scenario_via(
+        Variant::default(),
+        &["--only", "eks.instance-quota"],
+        &ProxyOptions {
+            answers: answers.clone(),
+            ..Default::default()
+        },
+    )
+    .await;
+    expect(&run.report, &[("eks.instance-quota", "fail")]);
+    assert_eq!(run.code, 3);
+    answers.retain(|(a, _)| a != "servicequotas:GetServiceQuota");
+    let run = scenario_via(
+        Variant::default(),
+        &["--only", "eks.instance-quota"],
+        &ProxyOptions {
+            answers,
+            deny: vec!["servicequotas:GetServiceQuota".into()],
+            ..Default::default()
+        },
+    )
+    .await;
+    expect(&run.report, &[("eks.instance-quota", "error")]);
+    let msg = result(&run.report, "eks.instance-quota")["message"]
+        .as_str()
+        .unwrap();
+    assert!(
+        msg.contains("servicequotas:GetServiceQuota was denied"),
+        "{msg}"
+    );
+    assert_eq!(run.code, 4);
+}
+
+/// The EBS CSI driver outside EKS add-ons: an IAM role trusting its service
+/// account makes it a warning with the kubectl check; nothing at all fails.
+#[tokio::test(flavor = "multi_thread")]
+async fn ebs_csi_driver_outside_eks_add_ons() {
+    let addons = ["coredns", "metrics-server", "vpc-cni"];
+    let run = scenario_via(
+        Variant {
+            ebs_csi_irsa_role: true,
+            ..Variant::default()
+        },
+        &["--only", "eks.addons"],
+        &ProxyOptions {
+            answers: compute_answers(&addons),
+            ..Default::default()
+        },
+    )
+    .await;
+    expect(&run.report, &[("eks.addons", "warn")]);
+    let f = result(&run.report, "eks.addons");
+    assert!(f["message"]
+        .as_str()
+        .unwrap()
+        .contains("kubectl -n kube-system get deployment ebs-csi-controller"));
+    assert!(
+        f["evidence"].to_string().contains("role/langsmith-ebs-csi"),
+        "{}",
+        f["evidence"]
+    );
+    let sent: Vec<String> = run
+        .proxy
+        .requests()
+        .iter()
+        .map(|r| r.action.clone())
+        .collect();
+    assert!(sent.contains(&"iam:ListRoles".to_string()), "{sent:?}");
+    assert!(
+        sent.contains(&"eks:ListPodIdentityAssociations".to_string()),
+        "{sent:?}"
+    );
+    let run = scenario_via(
+        Variant::default(),
+        &["--only", "eks.addons"],
+        &ProxyOptions {
+            answers: compute_answers(&addons),
+            ..Default::default()
+        },
+    )
+    .await;
+    expect(&run.report, &[("eks.addons", "fail")]);
+}
+
+/// VPC CNI prefix delegation: nine m5.large nodes pass at 29 pods a node
+/// (66.08 GiB) and fail at 110 (58.25 GiB).
+#[tokio::test(flavor = "multi_thread")]
+async fn prefix_delegation_lowers_allocatable_memory() {
+    let v = || Variant {
+        instance_type: "m5.large",
+        node_count: 9,
+        nodegroup_sizes: Some((9, 9, 9)),
+        ..Variant::default()
+    };
+    let answers = |config: Option<&str>| {
+        let mut a = compute_answers(&["aws-ebs-csi-driver", "metrics-server", "vpc-cni"]);
+        a.retain(|(k, _)| k != "eks:DescribeAddon");
+        a.push(seed::answers::describe_addon(config));
+        ProxyOptions {
+            answers: a,
+            ..Default::default()
+        }
+    };
+    let run = scenario_via(v(), &["--only", "eks.capacity"], &answers(None)).await;
+    expect(&run.report, &[("eks.capacity", "pass")]);
+    assert!(result(&run.report, "eks.capacity")["message"]
+        .as_str()
+        .unwrap()
+        .contains("66.08 GiB"));
+    let run = scenario_via(
+        v(),
+        &["--only", "eks.capacity"],
+        &answers(Some(
+            r#"{"env":{"ENABLE_PREFIX_DELEGATION":"true","WARM_PREFIX_TARGET":"1"}}"#,
+        )),
+    )
+    .await;
+    expect(&run.report, &[("eks.capacity", "fail")]);
+    let f = result(&run.report, "eks.capacity");
+    assert!(
+        f["message"].as_str().unwrap().contains("58.25 GiB"),
+        "{}",
+        f["message"]
+    );
+    assert!(f["evidence"]
+        .to_string()
+        .contains("prefix delegation is on"));
 }

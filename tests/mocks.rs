@@ -577,3 +577,183 @@ async fn credentials_expiring_mid_run_stop_the_run() {
     );
     assert!(text.contains("aws sso login"), "{text}");
 }
+
+/// EKS Auto Mode: moto's DescribeCluster has no computeConfig, storageConfig
+/// or elasticLoadBalancing; the collector reads them into the inventory, and
+/// evaluation treats the cluster as provisioning nodes on demand with the
+/// EBS CSI driver and Pod Identity built in.
+#[tokio::test]
+async fn auto_mode_is_read_from_describe_cluster() {
+    use aws_sdk_eks::types::*;
+    let auto = mock!(aws_sdk_eks::Client::describe_cluster).then_output(|| {
+        aws_sdk_eks::operation::describe_cluster::DescribeClusterOutput::builder()
+            .cluster(
+                Cluster::builder()
+                    .name("langsmith")
+                    .status(ClusterStatus::Active)
+                    .resources_vpc_config(
+                        VpcConfigResponse::builder()
+                            .vpc_id(VPC)
+                            .subnet_ids("subnet-a")
+                            .cluster_security_group_id("sg-cluster")
+                            .build(),
+                    )
+                    .compute_config(
+                        ComputeConfigResponse::builder()
+                            .enabled(true)
+                            .node_pools("general-purpose")
+                            .node_pools("system")
+                            .build(),
+                    )
+                    .storage_config(
+                        StorageConfigResponse::builder()
+                            .block_storage(BlockStorage::builder().enabled(true).build())
+                            .build(),
+                    )
+                    .kubernetes_network_config(
+                        KubernetesNetworkConfigResponse::builder()
+                            .elastic_load_balancing(
+                                ElasticLoadBalancing::builder().enabled(true).build(),
+                            )
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build()
+    });
+    let m = Mocked {
+        sts: vec![sts_rule()],
+        eks: vec![auto],
+        ..Default::default()
+    };
+    let rec = CallRecorder::new();
+    let inv = collect(
+        &m.clients(&rec),
+        &target(),
+        "us-east-1",
+        &needs(&[Need::Cluster]),
+    )
+    .await
+    .unwrap();
+    let am = inv
+        .cluster
+        .ok()
+        .unwrap()
+        .auto_mode
+        .clone()
+        .expect("Auto Mode read");
+    assert_eq!(
+        am,
+        AutoMode {
+            compute: true,
+            node_pools: vec!["general-purpose".into(), "system".into()],
+            block_storage: true,
+            load_balancing: true,
+        }
+    );
+    // Without computeConfig.enabled there is no Auto Mode.
+    let m = Mocked {
+        sts: vec![sts_rule()],
+        eks: vec![cluster_rule()],
+        ..Default::default()
+    };
+    let inv = collect(
+        &m.clients(&CallRecorder::new()),
+        &target(),
+        "us-east-1",
+        &needs(&[Need::Cluster]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(inv.cluster.ok().unwrap().auto_mode, None);
+}
+
+/// The vpc-cni add-on's configuration values (moto has no DescribeAddon),
+/// and a denied DescribeAddon recorded as such, not as "no prefix delegation".
+#[tokio::test]
+async fn vpc_cni_configuration_is_read_from_describe_addon() {
+    let list = || {
+        mock!(aws_sdk_eks::Client::list_addons).then_output(|| {
+            aws_sdk_eks::operation::list_addons::ListAddonsOutput::builder()
+                .addons("vpc-cni")
+                .build()
+        })
+    };
+    let nodegroups = || {
+        mock!(aws_sdk_eks::Client::list_nodegroups).then_output(|| {
+            aws_sdk_eks::operation::list_nodegroups::ListNodegroupsOutput::builder().build()
+        })
+    };
+    let fargate = || {
+        mock!(aws_sdk_eks::Client::list_fargate_profiles).then_output(|| {
+            aws_sdk_eks::operation::list_fargate_profiles::ListFargateProfilesOutput::builder()
+                .build()
+        })
+    };
+    let instances = || {
+        mock!(aws_sdk_ec2::Client::describe_instances).then_output(|| {
+            aws_sdk_ec2::operation::describe_instances::DescribeInstancesOutput::builder().build()
+        })
+    };
+    let types = || {
+        mock!(aws_sdk_ec2::Client::describe_instance_types).then_output(|| {
+            aws_sdk_ec2::operation::describe_instance_types::DescribeInstanceTypesOutput::builder()
+                .build()
+        })
+    };
+    let described = mock!(aws_sdk_eks::Client::describe_addon).then_output(|| {
+        aws_sdk_eks::operation::describe_addon::DescribeAddonOutput::builder()
+            .addon(
+                aws_sdk_eks::types::Addon::builder()
+                    .addon_name("vpc-cni")
+                    .configuration_values(r#"{"env":{"ENABLE_PREFIX_DELEGATION":"true"}}"#)
+                    .build(),
+            )
+            .build()
+    });
+    let m = Mocked {
+        sts: vec![sts_rule()],
+        eks: vec![cluster_rule(), list(), nodegroups(), fargate(), described],
+        ec2: vec![instances(), types()],
+        ..Default::default()
+    };
+    let inv = collect(
+        &m.clients(&CallRecorder::new()),
+        &target(),
+        "us-east-1",
+        &needs(&[Need::Cluster, Need::Nodes]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        inv.vpc_cni_config,
+        Fetched::Ok(Some(
+            r#"{"env":{"ENABLE_PREFIX_DELEGATION":"true"}}"#.into()
+        ))
+    );
+    let denied = mock!(aws_sdk_eks::Client::describe_addon).then_error(|| {
+        aws_sdk_eks::operation::describe_addon::DescribeAddonError::generic(
+            ErrorMetadata::builder()
+                .code("AccessDeniedException")
+                .message("not authorized")
+                .build(),
+        )
+    });
+    let m = Mocked {
+        sts: vec![sts_rule()],
+        eks: vec![cluster_rule(), list(), nodegroups(), fargate(), denied],
+        ec2: vec![instances(), types()],
+        ..Default::default()
+    };
+    let inv = collect(
+        &m.clients(&CallRecorder::new()),
+        &target(),
+        "us-east-1",
+        &needs(&[Need::Cluster, Need::Nodes]),
+    )
+    .await
+    .unwrap();
+    let e = inv.vpc_cni_config.error().expect("denied is recorded");
+    assert_eq!(e.action, "eks:DescribeAddon");
+    assert_eq!(e.kind, CallErrorKind::Denied);
+}

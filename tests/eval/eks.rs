@@ -603,6 +603,17 @@ fn eks_capacity_prefix_delegation() {
         "{:#?}",
         f.evidence
     );
+    // DescribeAddon denied: the assumption names the action.
+    v["addons"] = json!({"ok": ["vpc-cni"]});
+    deny(&mut v, "vpc_cni_config", "eks:DescribeAddon");
+    let f = one(&v, "eks.capacity");
+    assert!(
+        f.evidence
+            .iter()
+            .any(|e| e.starts_with("eks:DescribeAddon failed") && e.contains("modelled without it")),
+        "{:#?}",
+        f.evidence
+    );
 }
 
 /// EBS CSI driver outside EKS add-ons: a sign of it warns with the kubectl

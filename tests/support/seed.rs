@@ -69,6 +69,9 @@ pub struct Variant {
     /// A launch template with this instance type and the node security group
     /// (created in EC2; see Seeded::launch_template).
     pub launch_template: Option<&'static str>,
+    /// An IAM role whose trust policy names the EBS CSI controller's
+    /// service account (IRSA), as the EBS CSI Helm chart's set-up creates.
+    pub ebs_csi_irsa_role: bool,
 }
 
 impl Default for Variant {
@@ -104,6 +107,7 @@ impl Default for Variant {
             fargate_profile: false,
             standalone_instance: false,
             launch_template: None,
+            ebs_csi_irsa_role: false,
         }
     }
 }
@@ -539,6 +543,27 @@ pub async fn seed(conf: &aws_types::SdkConfig, v: &Variant) -> Seeded {
             .url(issuer)
             .client_id_list("sts.amazonaws.com")
             .thumbprint_list("9e99a48a9960b14926bb7f3b02e22da2b0ab7280")
+            .send()
+            .await
+            .unwrap();
+    }
+
+    if v.ebs_csi_irsa_role {
+        let trust = serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Allow",
+                "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE"},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": {"StringEquals": {
+                    "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE:sub": "system:serviceaccount:kube-system:ebs-csi-controller-sa"
+                }}
+            }]
+        });
+        aws_sdk_iam::Client::new(conf)
+            .create_role()
+            .role_name("langsmith-ebs-csi")
+            .assume_role_policy_document(trust.to_string())
             .send()
             .await
             .unwrap();
