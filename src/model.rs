@@ -137,6 +137,9 @@ pub struct Inventory {
     pub replication_groups: Fetched<Vec<ReplicationGroup>>,
     #[serde(default)]
     pub cache_subnet_groups: Fetched<Vec<SubnetGroup>>,
+    /// ElastiCache Serverless caches.
+    #[serde(default)]
+    pub serverless_caches: Fetched<Vec<ServerlessCache>>,
     #[serde(default)]
     pub load_balancers: Fetched<Vec<LoadBalancer>>,
     #[serde(default)]
@@ -213,6 +216,7 @@ impl Inventory {
             cache_clusters: Fetched::NotCollected,
             replication_groups: Fetched::NotCollected,
             cache_subnet_groups: Fetched::NotCollected,
+            serverless_caches: Fetched::NotCollected,
             load_balancers: Fetched::NotCollected,
             listeners: Fetched::NotCollected,
             ssl_policies: Fetched::NotCollected,
@@ -250,6 +254,7 @@ impl Inventory {
             self.cache_clusters.error(),
             self.replication_groups.error(),
             self.cache_subnet_groups.error(),
+            self.serverless_caches.error(),
             self.load_balancers.error(),
             self.listeners.error(),
             self.ssl_policies.error(),
@@ -500,6 +505,11 @@ pub struct DbInstance {
     pub storage_encrypted: Option<bool>,
     #[serde(default)]
     pub backup_retention_days: Option<i32>,
+    /// The instance this one is a read replica of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_replica_source: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -522,6 +532,8 @@ pub struct DbCluster {
     pub storage_encrypted: Option<bool>,
     #[serde(default)]
     pub backup_retention_days: Option<i32>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
 }
 
 /// An RDS DB subnet group or an ElastiCache cache subnet group.
@@ -554,6 +566,24 @@ pub struct CacheCluster {
     pub port: Option<i32>,
     #[serde(default)]
     pub transit_encryption: Option<bool>,
+}
+
+/// An ElastiCache Serverless cache (DescribeServerlessCaches).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ServerlessCache {
+    pub name: String,
+    pub engine: String,
+    #[serde(default)]
+    pub major_engine_version: Option<String>,
+    #[serde(default)]
+    pub full_engine_version: Option<String>,
+    pub status: String,
+    #[serde(default)]
+    pub port: Option<i32>,
+    #[serde(default)]
+    pub security_group_ids: Vec<String>,
+    #[serde(default)]
+    pub subnet_ids: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

@@ -74,6 +74,32 @@ pub fn rule_allows_tcp_port(rule: &SgRule, port: i32) -> bool {
     }
 }
 
+/// The rules of `groups` that admit TCP `port` from anywhere on the
+/// internet (`0.0.0.0/0` or `::/0`), described for evidence.
+pub fn open_to_internet(groups: &[&SecurityGroup], port: i32) -> Vec<String> {
+    let mut out = Vec::new();
+    for g in groups {
+        for r in g.ingress.iter().filter(|r| rule_allows_tcp_port(r, port)) {
+            let open: Vec<&str> = r
+                .ipv4_cidrs
+                .iter()
+                .map(String::as_str)
+                .filter(|c| c.parse::<Cidr4>().is_ok_and(|c| c.is_default_route()))
+                .chain(
+                    r.ipv6_cidrs
+                        .iter()
+                        .map(String::as_str)
+                        .filter(|c| c.trim() == "::/0"),
+                )
+                .collect();
+            if !open.is_empty() {
+                out.push(describe_rule(&g.id, r, &open.join(", ")));
+            }
+        }
+    }
+    out
+}
+
 /// Describes a rule compactly for evidence: `sg-1 tcp 5432 from sg-2`.
 pub fn describe_rule(group: &str, rule: &SgRule, source: &str) -> String {
     let ports = match rule.protocol.as_str() {

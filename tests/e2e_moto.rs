@@ -374,10 +374,12 @@ async fn valkey_versions_have_their_own_minimum() {
     );
     // --only collects only what the selected requirement needs: the caller
     // identity, the cluster (and, since moto omits its vpcId, its subnets'
-    // VPC), then ElastiCache's clusters, replication groups and subnet groups.
+    // VPC), ElastiCache's clusters, replication groups, subnet groups and
+    // Serverless caches, and the VPC's subnets and route tables (a Serverless
+    // cache's VPC is its subnets').
     assert_eq!(run.report["results"].as_array().unwrap().len(), 1);
     assert_eq!(
-        run.report["stats"]["api_calls"], 6,
+        run.report["stats"]["api_calls"], 9,
         "{}",
         run.report["stats"]
     );
@@ -656,7 +658,8 @@ async fn snapshot_round_trip_gives_the_same_results() {
 /// `REGENERATE_EXAMPLES=1 cargo test --test e2e_moto` rewrites the shipped
 /// example snapshots from the moto scenarios. moto reports no ElastiCache
 /// security groups, has no EKS ListAddons or DescribeAddon, and knows no EC2
-/// quota in Service Quotas; the example adds the security group the seed
+/// quota in Service Quotas, and has no DescribeServerlessCaches; the example
+/// adds the security group the seed
 /// attached, the given add-ons (the vpc-cni add-on with its default, empty
 /// configuration; no sign of an EBS CSI driver outside add-ons is looked
 /// in the account) and a 256-vCPU quota, as AWS would report
@@ -678,6 +681,7 @@ fn save_example(snapshot: &str, name: &str, addons: &[&str]) {
     v["vpc_cni_config"] = serde_json::json!({ "ok": null });
     v["ebs_csi_identities"] = serde_json::json!({ "ok": [] });
     v["instance_quota"] = serde_json::json!({ "ok": 256.0 });
+    v["serverless_caches"] = serde_json::json!({ "ok": [] });
     let text = serde_json::to_string_pretty(&v).unwrap() + "\n";
     std::fs::write(format!("examples/{name}"), text).unwrap();
 }
@@ -895,14 +899,17 @@ async fn injected_throttling_and_5xx_do_not_change_the_results() {
         },
     )
     .await;
-    let (clean, clean_code) = check(&run.moto_endpoint, &[]);
+    // The clean run goes through a proxy without faults (which answers what
+    // moto lacks the same way).
+    let clean_proxy = Proxy::start(&run.moto_endpoint, &ProxyOptions::default());
+    let (clean, clean_code) = check(&clean_proxy.endpoint(), &[]);
     assert_eq!(run.report["results"], clean["results"]);
     assert_eq!(run.code, clean_code);
     let injected = run
         .proxy
         .requests()
         .iter()
-        .filter(|r| r.injected.is_some())
+        .filter(|r| matches!(r.injected.as_deref(), Some("throttle" | "5xx")))
         .count() as u64;
     let retries = run.report["stats"]["retries"].as_u64().unwrap();
     assert!(retries > 0, "{}", run.report["stats"]);
@@ -916,6 +923,7 @@ async fn injected_throttling_and_5xx_do_not_change_the_results() {
         .requests()
         .iter()
         .filter_map(|r| r.injected.clone())
+        .filter(|k| k != "answered")
         .collect();
     assert_eq!(
         kinds.len(),
@@ -1373,4 +1381,109 @@ async fn prefix_delegation_lowers_allocatable_memory() {
     assert!(f["evidence"]
         .to_string()
         .contains("prefix delegation is on"));
+}
+
+// ------------------------------------------------------------ data stores
+
+/// A read replica of the database in the same VPC is not a second candidate.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_read_replica_is_not_a_second_database() {
+    let run = scenario(
+        Variant {
+            pg_read_replica: true,
+            ..Variant::default()
+        },
+        &[
+            "--only",
+            "postgres.version,postgres.reachable,postgres.backups,network.data-private",
+        ],
+    )
+    .await;
+    expect(
+        &run.report,
+        &[
+            ("postgres.version", "pass"),
+            ("postgres.reachable", "pass"),
+            ("postgres.backups", "pass"),
+            ("network.data-private", "pass"),
+        ],
+    );
+    let f = result(&run.report, "postgres.version");
+    assert!(
+        f["evidence"]
+            .to_string()
+            .contains("langsmith-postgres-replica: left out: a read replica of langsmith-postgres"),
+        "{}",
+        f["evidence"]
+    );
+    assert_eq!(run.report["target"]["postgres"], "langsmith-postgres");
+}
+
+/// A Multi-AZ DB cluster (engine postgres in DescribeDBClusters) is the database.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_multi_az_db_cluster_is_the_database() {
+    let run = scenario(
+        Variant {
+            pg_multi_az_cluster: true,
+            ..Variant::default()
+        },
+        &[
+            "--only",
+            "postgres.version,postgres.reachable,postgres.backups,postgres.encryption",
+        ],
+    )
+    .await;
+    expect(
+        &run.report,
+        &[
+            ("postgres.version", "pass"),
+            ("postgres.reachable", "pass"),
+            ("postgres.backups", "pass"),
+            ("postgres.encryption", "pass"),
+        ],
+    );
+    let msg = result(&run.report, "postgres.version")["message"]
+        .as_str()
+        .unwrap();
+    assert!(
+        msg.starts_with("Multi-AZ DB cluster langsmith-postgres"),
+        "{msg}"
+    );
+}
+
+/// A database security group open to the internet on 5432 fails network isolation.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_data_store_open_to_the_internet_is_not_private() {
+    let moto = Moto::start();
+    let conf = seed::sdk_config(&moto.endpoint(), REGION).await;
+    let seeded = seed::seed(&conf, &Variant::default()).await;
+    aws_sdk_ec2::Client::new(&conf)
+        .authorize_security_group_ingress()
+        .group_id(&seeded.db_sg)
+        .ip_permissions(
+            aws_sdk_ec2::types::IpPermission::builder()
+                .ip_protocol("tcp")
+                .from_port(5432)
+                .to_port(5432)
+                .ip_ranges(
+                    aws_sdk_ec2::types::IpRange::builder()
+                        .cidr_ip("0.0.0.0/0")
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let proxy = Proxy::start(&moto.endpoint(), &ProxyOptions::default());
+    let (report, code) = check(&proxy.endpoint(), &["--only", "network.data-private"]);
+    expect(&report, &[("network.data-private", "fail")]);
+    let msg = result(&report, "network.data-private")["message"]
+        .as_str()
+        .unwrap();
+    assert!(
+        msg.contains("PostgreSQL langsmith-postgres is open to the internet on 5432"),
+        "{msg}"
+    );
+    assert_eq!(code, 3);
 }

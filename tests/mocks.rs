@@ -164,6 +164,28 @@ async fn elasticache_security_groups_and_ports_are_collected() {
                     )
                     .build()
             }),
+            // moto has no DescribeServerlessCaches.
+            mock!(aws_sdk_elasticache::Client::describe_serverless_caches).then_output(|| {
+                op::describe_serverless_caches::DescribeServerlessCachesOutput::builder()
+                    .serverless_caches(
+                        t::ServerlessCache::builder()
+                            .serverless_cache_name("ls-serverless")
+                            .engine("valkey")
+                            .major_engine_version("8")
+                            .full_engine_version("8.0")
+                            .status("available")
+                            .endpoint(
+                                t::Endpoint::builder()
+                                    .address("ls.serverless.cache.amazonaws.com")
+                                    .port(6379)
+                                    .build(),
+                            )
+                            .security_group_ids("sg-serverless")
+                            .subnet_ids("subnet-a")
+                            .build(),
+                    )
+                    .build()
+            }),
         ],
         elbv2: vec![],
         ..Default::default()
@@ -177,6 +199,19 @@ async fn elasticache_security_groups_and_ports_are_collected() {
     )
     .await
     .unwrap();
+    assert_eq!(
+        inv.serverless_caches,
+        Fetched::Ok(vec![ServerlessCache {
+            name: "ls-serverless".into(),
+            engine: "valkey".into(),
+            major_engine_version: Some("8".into()),
+            full_engine_version: Some("8.0".into()),
+            status: "available".into(),
+            port: Some(6379),
+            security_group_ids: vec!["sg-serverless".into()],
+            subnet_ids: vec!["subnet-a".into()],
+        }])
+    );
     assert_eq!(inv.account.as_deref(), Some("111122223333"));
     assert_eq!(inv.vpc_id.as_deref(), Some(VPC));
     let cc = &inv.cache_clusters.ok().unwrap()[0];
@@ -198,6 +233,7 @@ async fn elasticache_security_groups_and_ports_are_collected() {
         [
             "DescribeCacheClusters",
             "DescribeCacheSubnetGroups",
+            "DescribeServerlessCaches",
             "DescribeCluster",
             "DescribeReplicationGroups",
             "GetCallerIdentity"

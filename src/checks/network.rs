@@ -345,6 +345,23 @@ pub fn data_private(ctx: &Ctx) -> Outcome {
     if let Some(r) = redis {
         store(format!("Redis {}", r.id), r.id, &r.subnet_ids, &mut bad);
     }
+    // A security group that admits the whole internet on the store's port
+    // undoes the private subnets (README.md §10 network isolation).
+    let sgs = need(&ctx.inv.security_groups, "security groups")?;
+    let open = |what: &str, id: &str, store_sgs: &[String], port: i32, bad: &mut Vec<String>| {
+        let groups: Vec<_> = sgs.iter().filter(|g| store_sgs.contains(&g.id)).collect();
+        for rule in crate::net::open_to_internet(&groups, port) {
+            bad.push(format!(
+                "{what} {id} is open to the internet on {port}: {rule}"
+            ));
+        }
+    };
+    if let Some(pg) = pg {
+        open("PostgreSQL", pg.id, &pg.security_groups, pg.port, &mut bad);
+    }
+    if let Some(r) = redis {
+        open("Redis", r.id, &r.security_groups, r.port, &mut bad);
+    }
     if let Some(pg) = pg {
         evidence.push(format!(
             "PostgreSQL {}: publicly accessible: {}",
@@ -359,7 +376,7 @@ pub fn data_private(ctx: &Ctx) -> Outcome {
     let v = if bad.is_empty() {
         Verdict::new(
             Status::Pass,
-            "the data stores' subnet groups hold only private subnets and RDS is not publicly accessible",
+            "the data stores' subnet groups hold only private subnets, RDS is not publicly accessible and no security group opens them to the internet",
         )
     } else {
         Verdict::new(Status::Fail, bad.join("; "))

@@ -20,16 +20,20 @@ const TRANSIENT: &[&str] = &[
     "configuring-log-exports",
     "storage-optimization",
     "renaming",
+    "configuring-iam-database-auth",
+    "configuring-activity-stream",
+    "storage-config-upgrade",
 ];
 
 /// `postgres.version`: RDS or Aurora PostgreSQL, available, major ≥ 14.
 pub fn version(ctx: &Ctx) -> Outcome {
     let pg = resolved(&ctx.r.postgres)?;
     let min = ctx.num("min_major") as u32;
-    let evidence = vec![format!(
+    let mut evidence = vec![format!(
         "{} {}: engine {} {}, status {}, port {}",
         pg.kind, pg.id, pg.engine, pg.version, pg.status, pg.port
     )];
+    evidence.extend(pg.left_out.iter().cloned());
     let resources = vec![pg.id.to_string()];
     let done = |v: Verdict| Ok(v.evidence(evidence.clone()).resources(resources.clone()));
     if !matches!(pg.engine, "postgres" | "aurora-postgresql") {

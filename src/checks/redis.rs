@@ -15,10 +15,14 @@ pub fn reachable(ctx: &Ctx) -> Outcome {
     nodes_reach(ctx, r.kind, r.id, &r.security_groups, r.port, note)
 }
 
+/// States in which ElastiCache keeps serving: the daily backup window
+/// (`snapshotting`), configuration changes and engine or node updates.
+const SERVING: &[&str] = &["snapshotting", "modifying", "updating"];
+
 /// `redis.version`: ElastiCache Redis OSS ≥ 5 or Valkey ≥ 8, available.
 pub fn version(ctx: &Ctx) -> Outcome {
     let r = resolved(&ctx.r.redis)?;
-    let evidence = vec![format!(
+    let mut evidence = vec![format!(
         "{} {}: engine {} {}, status {}, node type {}, in-transit encryption {}",
         r.kind,
         r.id,
@@ -32,6 +36,7 @@ pub fn version(ctx: &Ctx) -> Outcome {
             None => "not reported",
         }
     )];
+    evidence.extend(r.left_out.iter().cloned());
     let min = match r.engine.as_str() {
         "valkey" => ctx.num("min_valkey_major") as u32,
         _ => ctx.num("min_redis_major") as u32,
@@ -51,6 +56,14 @@ pub fn version(ctx: &Ctx) -> Outcome {
             format!(
                 "{} {} runs {} {version}; {} {min} or later is required",
                 r.kind, r.id, r.engine, r.engine
+            ),
+        )
+    } else if SERVING.contains(&r.status) {
+        Verdict::new(
+            Status::Warn,
+            format!(
+                "{} {} runs {} {version} and keeps serving, but its status is {} (a backup or a change is in progress): check again when it is available",
+                r.kind, r.id, r.engine, r.status
             ),
         )
     } else if r.status != "available" {

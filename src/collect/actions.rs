@@ -25,6 +25,7 @@ pub const IAM_ACTIONS: &[&str] = &[
     "elasticache:DescribeCacheClusters",
     "elasticache:DescribeCacheSubnetGroups",
     "elasticache:DescribeReplicationGroups",
+    "elasticache:DescribeServerlessCaches",
     "elasticloadbalancing:DescribeListenerCertificates",
     "elasticloadbalancing:DescribeListeners",
     "elasticloadbalancing:DescribeLoadBalancers",
@@ -90,6 +91,7 @@ pub const DEPENDS_ON: &[(&str, &[&str])] = &[
     ("elasticache:DescribeCacheClusters", &[]),
     ("elasticache:DescribeReplicationGroups", &[]),
     ("elasticache:DescribeCacheSubnetGroups", &[]),
+    ("elasticache:DescribeServerlessCaches", &[]),
     ("acm:ListCertificates", &[]),
     (
         "acm:DescribeCertificate",

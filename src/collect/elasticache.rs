@@ -1,8 +1,9 @@
-//! ElastiCache: cache clusters, replication groups and cache subnet groups.
+//! ElastiCache: cache clusters, replication groups, cache subnet groups and
+//! Serverless caches.
 //! Only `describe_*`, `list_*` and `get_*` operations are called here.
 
 use super::{call_error, Clients};
-use crate::model::{CacheCluster, Fetched, ReplicationGroup, SubnetGroup};
+use crate::model::{CacheCluster, Fetched, ReplicationGroup, ServerlessCache, SubnetGroup};
 
 pub(super) async fn cache_clusters(c: &Clients) -> Fetched<Vec<CacheCluster>> {
     let items: Vec<_> = fetch!(
@@ -105,4 +106,33 @@ pub(super) async fn cache_subnet_groups(c: &Clients) -> Fetched<Vec<SubnetGroup>
         })
         .collect();
     Fetched::Ok(out)
+}
+
+pub(super) async fn serverless_caches(c: &Clients) -> Fetched<Vec<ServerlessCache>> {
+    let items: Vec<_> = fetch!(
+        "elasticache:DescribeServerlessCaches",
+        c.elasticache
+            .describe_serverless_caches()
+            .max_results(50)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+    );
+    Fetched::Ok(
+        items
+            .iter()
+            .map(|s| ServerlessCache {
+                name: s.serverless_cache_name().unwrap_or_default().to_string(),
+                engine: s.engine().unwrap_or_default().to_string(),
+                major_engine_version: s.major_engine_version().map(str::to_string),
+                full_engine_version: s.full_engine_version().map(str::to_string),
+                status: s.status().unwrap_or_default().to_string(),
+                port: s.endpoint().and_then(|e| e.port()),
+                security_group_ids: s.security_group_ids().to_vec(),
+                subnet_ids: s.subnet_ids().to_vec(),
+            })
+            .collect(),
+    )
 }

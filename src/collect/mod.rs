@@ -245,7 +245,8 @@ pub async fn collect(
         async move { f.await.1 }
     };
 
-    let network = async {
+    // Boxed: the branches together are too large a future for a thread's stack.
+    let network = Box::pin(async {
         if !(want(Need::Network) || want(Need::SecurityGroups)) {
             return (
                 Fetched::NotCollected,
@@ -268,7 +269,7 @@ pub async fn collect(
                 },
             ),
         }
-    };
+    });
 
     // ListAddons: read by the add-on requirements, and by the node model
     // (the vpc-cni add-on's prefix delegation changes maxPods).
@@ -281,7 +282,7 @@ pub async fn collect(
     }
     .shared();
 
-    let nodes = async {
+    let nodes = Box::pin(async {
         if !want(Need::Nodes) {
             use Fetched::NotCollected as N;
             return (N, N, N, N, N, N);
@@ -335,9 +336,9 @@ pub async fn collect(
         let ((groups, instances, types, templates, fargate), cni) =
             futures::join!(instances_and_types, cni);
         (groups, instances, types, templates, fargate, cni)
-    };
+    });
 
-    let postgres = async {
+    let postgres = Box::pin(async {
         if !want(Need::Postgres) {
             return (
                 Fetched::NotCollected,
@@ -363,29 +364,27 @@ pub async fn collect(
         }
         let groups = rds::db_subnet_groups(c, names.into_iter().collect()).await;
         (instances, clusters, groups)
-    };
+    });
 
-    let redis = async {
+    let redis = Box::pin(async {
         if !want(Need::Redis) {
-            return (
-                Fetched::NotCollected,
-                Fetched::NotCollected,
-                Fetched::NotCollected,
-            );
+            use Fetched::NotCollected as N;
+            return (N, N, N, N);
         }
         futures::join!(
             elasticache::cache_clusters(c),
             elasticache::replication_groups(c),
-            elasticache::cache_subnet_groups(c)
+            elasticache::cache_subnet_groups(c),
+            elasticache::serverless_caches(c)
         )
-    };
+    });
 
     let certificates = when(
         want(Need::Certificates),
         acm::certificates(c, &target.domain),
     );
 
-    let ingress = async {
+    let ingress = Box::pin(async {
         if !want(Need::LoadBalancer) {
             return Ingress::default();
         }
@@ -400,10 +399,10 @@ pub async fn collect(
             want(Need::Waf),
         )
         .await
-    };
+    });
 
     // Sources that depend on nothing else.
-    let extras = async {
+    let extras = Box::pin(async {
         // Signs of an EBS CSI driver installed outside EKS add-ons, looked
         // for only when the add-on is absent.
         let ebs_csi = async {
@@ -460,7 +459,7 @@ pub async fn collect(
         };
         let volumes = when(want(Need::Volumes), ec2::volumes(c));
         futures::join!(addons.clone(), ebs_csi, quota, oidc, dns, bucket, volumes)
-    };
+    });
 
     let (
         identity,
@@ -553,6 +552,7 @@ pub async fn collect(
         inv.cache_clusters,
         inv.replication_groups,
         inv.cache_subnet_groups,
+        inv.serverless_caches,
     ) = redis;
     inv.certificates = certificates;
     inv.load_balancers = ingress.load_balancers;

@@ -1,4 +1,5 @@
-//! RDS: PostgreSQL instances, Aurora clusters and their subnet groups.
+//! RDS: PostgreSQL instances (read replicas included), Aurora and Multi-AZ
+//! DB clusters, and their subnet groups.
 //! Only `describe_*`, `list_*` and `get_*` operations are called here.
 
 use futures::StreamExt;
@@ -77,17 +78,31 @@ pub(super) async fn db_instances(c: &Clients, id: Option<&str>) -> Fetched<Vec<D
                 instance_class: i.db_instance_class().map(str::to_string),
                 storage_encrypted: i.storage_encrypted(),
                 backup_retention_days: i.backup_retention_period(),
+                read_replica_source: i
+                    .read_replica_source_db_instance_identifier()
+                    .map(str::to_string),
+                tags: i
+                    .tag_list()
+                    .iter()
+                    .filter_map(|t| {
+                        Some((
+                            t.key()?.to_string(),
+                            t.value().unwrap_or_default().to_string(),
+                        ))
+                    })
+                    .collect(),
             }
         })
         .collect();
     Fetched::Ok(out)
 }
 
-/// Aurora PostgreSQL clusters; with an explicit id, that cluster whatever its engine.
+/// Aurora PostgreSQL clusters and Multi-AZ DB clusters (engine `postgres`);
+/// with an explicit id, that cluster whatever its engine.
 pub(super) async fn db_clusters(c: &Clients, id: Option<&str>) -> Fetched<Vec<DbCluster>> {
     let filter = match id {
         Some(id) => rds_filter("db-cluster-id", &[id]),
-        None => rds_filter("engine", &["aurora-postgresql"]),
+        None => rds_filter("engine", &["aurora-postgresql", "postgres"]),
     };
     let items: Vec<_> = fetch!(
         "rds:DescribeDBClusters",
@@ -123,6 +138,16 @@ pub(super) async fn db_clusters(c: &Clients, id: Option<&str>) -> Fetched<Vec<Db
                 .collect(),
             storage_encrypted: cl.storage_encrypted(),
             backup_retention_days: cl.backup_retention_period(),
+            tags: cl
+                .tag_list()
+                .iter()
+                .filter_map(|t| {
+                    Some((
+                        t.key()?.to_string(),
+                        t.value().unwrap_or_default().to_string(),
+                    ))
+                })
+                .collect(),
         })
         .collect();
     Fetched::Ok(out)

@@ -73,6 +73,54 @@ pub(crate) fn pick_one<T>(
     }
 }
 
+/// Narrows several discovered candidates the way a person would: first to
+/// those whose security groups admit the worker nodes, then to those named
+/// after the cluster or tagged for it. Returns the candidates kept and, for
+/// the evidence, the ones left out and why.
+pub(crate) fn narrow<T>(
+    found: Vec<T>,
+    id: impl Fn(&T) -> String,
+    admits_nodes: impl Fn(&T) -> bool,
+    for_cluster: impl Fn(&T) -> bool,
+    cluster: &str,
+) -> (Vec<T>, Vec<String>) {
+    let mut left_out = Vec::new();
+    let mut keep = found;
+    let step = |keep: Vec<T>, pred: &dyn Fn(&T) -> bool, why: &str, left_out: &mut Vec<String>| {
+        if keep.len() < 2 || !keep.iter().any(pred) {
+            return keep;
+        }
+        let (yes, no): (Vec<T>, Vec<T>) = keep.into_iter().partition(|t| pred(t));
+        left_out.extend(no.iter().map(|t| format!("{}: {why}", id(t))));
+        yes
+    };
+    keep = step(
+        keep,
+        &admits_nodes,
+        "left out: its security groups do not admit the worker nodes",
+        &mut left_out,
+    );
+    keep = step(
+        keep,
+        &for_cluster,
+        &format!("left out: neither named after nor tagged for cluster {cluster}"),
+        &mut left_out,
+    );
+    (keep, left_out)
+}
+
+/// True when a name or a tag ties a resource to the cluster.
+pub(crate) fn named_or_tagged_for(
+    id: &str,
+    tags: &std::collections::BTreeMap<String, String>,
+    cluster: &str,
+) -> bool {
+    id.contains(cluster)
+        || tags
+            .iter()
+            .any(|(k, v)| v == cluster || k.ends_with(&format!("/{cluster}")))
+}
+
 /// What the requirements talk about, resolved once per evaluation.
 pub struct Resolved<'a> {
     /// The VPC under check (`inventory.vpc_id`), or why it is unknown.
@@ -107,11 +155,28 @@ impl<'a> Resolved<'a> {
             ))
         };
         let certificate = certificate::chosen(inv, alb.as_ref().ok(), stage, now);
+        let network = vpc.clone().and_then(|_| Network::build(inv));
+        let nodes = Nodes::build(inv);
+        // Whether a data store's security groups admit every worker node on
+        // its port: how discovery tells several candidates apart.
+        let admits = |sgs: &[String], port: i32| -> bool {
+            let (Ok(net), Ok(nodes), Some(all)) = (&network, &nodes, inv.security_groups.ok())
+            else {
+                return false;
+            };
+            let groups: Vec<&crate::model::SecurityGroup> =
+                all.iter().filter(|g| sgs.contains(&g.id)).collect();
+            let sources = nodes.sources(net);
+            !sources.is_empty()
+                && sources
+                    .iter()
+                    .all(|s| crate::net::find_admitting_rule(&groups, s, port).is_some())
+        };
         Resolved {
-            network: vpc.clone().and_then(|_| Network::build(inv)),
-            nodes: Nodes::build(inv),
-            postgres: postgres::resolve(inv, v),
-            redis: redis::resolve(inv, v),
+            postgres: postgres::resolve(inv, v, &admits),
+            redis: redis::resolve(inv, v, &admits),
+            network,
+            nodes,
             alb,
             certificate,
             vpc,

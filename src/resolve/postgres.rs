@@ -1,12 +1,15 @@
-//! The PostgreSQL database: an RDS instance or an Aurora cluster, given by
-//! `--postgres` or discovered in the VPC.
+//! The PostgreSQL database: an RDS instance, an Aurora cluster or a Multi-AZ
+//! DB cluster, given by `--postgres` or discovered in the VPC. Read replicas
+//! are never the database LangSmith writes to; several candidates are
+//! narrowed to those that admit the nodes, then to those named or tagged
+//! for the cluster.
 
-use super::{need, pick_one, Problem};
+use super::{named_or_tagged_for, narrow, need, pick_one, Problem};
 use crate::model::{DbCluster, DbInstance, Fetched, Inventory};
 
 #[derive(Debug, Clone)]
 pub struct Postgres<'a> {
-    /// `RDS instance` or `Aurora cluster`.
+    /// `RDS instance`, `Aurora cluster` or `Multi-AZ DB cluster`.
     pub kind: &'static str,
     pub id: &'a str,
     pub engine: &'a str,
@@ -21,9 +24,16 @@ pub struct Postgres<'a> {
     pub instance_class: Option<&'a str>,
     pub backup_retention_days: Option<i32>,
     pub storage_encrypted: Option<bool>,
+    tags: &'a std::collections::BTreeMap<String, String>,
+    /// Other databases discovery saw and left out, and why.
+    pub left_out: Vec<String>,
 }
 
-pub(crate) fn resolve<'a>(inv: &'a Inventory, vpc: Option<&str>) -> Result<Postgres<'a>, Problem> {
+pub(crate) fn resolve<'a>(
+    inv: &'a Inventory,
+    vpc: Option<&str>,
+    admits_nodes: &dyn Fn(&[String], i32) -> bool,
+) -> Result<Postgres<'a>, Problem> {
     let instances = need(&inv.db_instances, "RDS instances")?;
     let clusters = need(&inv.db_clusters, "Aurora clusters")?;
     let from_cluster = |c: &'a DbCluster| -> Result<Postgres<'a>, Problem> {
@@ -45,7 +55,11 @@ pub(crate) fn resolve<'a>(inv: &'a Inventory, vpc: Option<&str>) -> Result<Postg
             (None, None) => (None, Vec::new()),
         };
         Ok(Postgres {
-            kind: "Aurora cluster",
+            kind: if c.engine == "postgres" {
+                "Multi-AZ DB cluster"
+            } else {
+                "Aurora cluster"
+            },
             id: &c.id,
             engine: &c.engine,
             version: &c.engine_version,
@@ -62,6 +76,8 @@ pub(crate) fn resolve<'a>(inv: &'a Inventory, vpc: Option<&str>) -> Result<Postg
             instance_class: members.iter().find_map(|m| m.instance_class.as_deref()),
             backup_retention_days: c.backup_retention_days,
             storage_encrypted: c.storage_encrypted,
+            tags: &c.tags,
+            left_out: Vec::new(),
         })
     };
     let from_instance = |i: &'a DbInstance| Postgres {
@@ -82,6 +98,8 @@ pub(crate) fn resolve<'a>(inv: &'a Inventory, vpc: Option<&str>) -> Result<Postg
         instance_class: i.instance_class.as_deref(),
         backup_retention_days: i.backup_retention_days,
         storage_encrypted: i.storage_encrypted,
+        tags: &i.tags,
+        left_out: Vec::new(),
     };
     if let Some(want) = inv.target.postgres.as_deref() {
         if let Some(c) = clusters.iter().find(|c| c.id == want) {
@@ -100,7 +118,11 @@ pub(crate) fn resolve<'a>(inv: &'a Inventory, vpc: Option<&str>) -> Result<Postg
         hint: "pass --vpc or --postgres".into(),
     })?;
     let mut found = Vec::new();
-    for c in clusters.iter().filter(|c| c.engine == "aurora-postgresql") {
+    let mut left_out = Vec::new();
+    for c in clusters
+        .iter()
+        .filter(|c| matches!(c.engine.as_str(), "aurora-postgresql" | "postgres"))
+    {
         let pg = from_cluster(c)?;
         if pg.vpc_id.as_deref() == Some(vpc) {
             found.push(pg);
@@ -109,21 +131,37 @@ pub(crate) fn resolve<'a>(inv: &'a Inventory, vpc: Option<&str>) -> Result<Postg
     for i in instances
         .iter()
         .filter(|i| i.engine == "postgres" && i.cluster_id.is_none())
+        .filter(|i| i.vpc_id.as_deref() == Some(vpc))
     {
-        if i.vpc_id.as_deref() == Some(vpc) {
-            found.push(from_instance(i));
+        match &i.read_replica_source {
+            Some(src) => left_out.push(format!(
+                "{}: left out: a read replica of {src} (LangSmith writes to its database)",
+                i.id
+            )),
+            None => found.push(from_instance(i)),
         }
     }
-    pick_one(
+    let cluster = inv.target.cluster.as_str();
+    let (found, narrowed) = narrow(
+        found,
+        |p| p.id.to_string(),
+        |p| admits_nodes(&p.security_groups, p.port),
+        |p| named_or_tagged_for(p.id, p.tags, cluster),
+        cluster,
+    );
+    left_out.extend(narrowed);
+    let mut pg = pick_one(
         found,
         |p| p.id.to_string(),
         || {
             format!(
-                "no PostgreSQL database in {vpc}: looked for RDS instances (engine postgres) and Aurora clusters (engine aurora-postgresql) in {}",
+                "no PostgreSQL database in {vpc}: looked for RDS instances (engine postgres, not read replicas), Aurora clusters (engine aurora-postgresql) and Multi-AZ DB clusters (engine postgres) in {}",
                 inv.region
             )
         },
         "PostgreSQL databases",
         "--postgres",
-    )
+    )?;
+    pg.left_out = left_out;
+    Ok(pg)
 }

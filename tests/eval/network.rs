@@ -152,4 +152,28 @@ fn network_data_private_cases() {
     let f = one(&v, "network.data-private");
     assert_eq!(f.status, Status::Error);
     assert!(f.message.contains("rds:DescribeDBInstances"));
+    // A data store's security group open to the internet on its port fails;
+    // on another port it does not.
+    for (group, port, cidr_key, cidr) in [
+        ("langsmith-postgres", 5432, "ipv4_cidrs", "0.0.0.0/0"),
+        ("langsmith-redis", 6379, "ipv6_cidrs", "::/0"),
+    ] {
+        let mut v = base();
+        rules_of(&mut v, group)
+            .push(json!({"protocol": "tcp", "from_port": port, "to_port": port, cidr_key: [cidr]}));
+        let f = one(&v, "network.data-private");
+        assert_eq!(f.status, Status::Fail, "{group}: {}", f.message);
+        assert!(f.message.contains("open to the internet"), "{}", f.message);
+        assert!(f.message.contains(cidr), "{}", f.message);
+        let mut v = base();
+        rules_of(&mut v, group)
+            .push(json!({"protocol": "tcp", "from_port": 22, "to_port": 22, cidr_key: [cidr]}));
+        assert_eq!(one(&v, "network.data-private").status, Status::Pass);
+    }
+    let mut v = base();
+    deny(&mut v, "security_groups", "ec2:DescribeSecurityGroups");
+    assert_error_names(
+        &one(&v, "network.data-private"),
+        "ec2:DescribeSecurityGroups",
+    );
 }

@@ -21,8 +21,10 @@ fn postgres_version_boundaries() {
     insta::assert_json_snapshot!("postgres_version_fail_13", one(&v, "postgres.version"));
 
     let mut v = base();
-    ok(&mut v, "db_instances")[0]["status"] = json!("backing-up");
-    assert_eq!(one(&v, "postgres.version").status, Status::Warn);
+    for status in ["backing-up", "configuring-iam-database-auth", "modifying"] {
+        ok(&mut v, "db_instances")[0]["status"] = json!(status);
+        assert_eq!(one(&v, "postgres.version").status, Status::Warn, "{status}");
+    }
     ok(&mut v, "db_instances")[0]["status"] = json!("stopped");
     assert_eq!(one(&v, "postgres.version").status, Status::Fail);
 }
@@ -50,18 +52,21 @@ fn postgres_version_aurora_and_discovery() {
     assert_eq!(find(&findings, "postgres.reachable").status, Status::Pass);
     assert_eq!(find(&findings, "network.data-private").status, Status::Pass);
 
-    // Two candidates: error that asks for --postgres.
+    // Two candidates alike in every way discovery can tell: error that asks for --postgres.
     let mut v = base();
     let mut twin = ok(&mut v, "db_instances")[0].clone();
-    twin["id"] = json!("second");
+    twin["id"] = json!("langsmith-postgres-2");
     ok(&mut v, "db_instances").push(twin);
     let f = one(&v, "postgres.version");
     assert_eq!(f.status, Status::Error);
-    assert!(f
-        .message
-        .contains("2 candidate PostgreSQL databases: langsmith-postgres, second"));
+    assert!(
+        f.message
+            .contains("2 candidate PostgreSQL databases: langsmith-postgres, langsmith-postgres-2"),
+        "{}",
+        f.message
+    );
     // …which an explicit id resolves.
-    v["target"]["postgres"] = json!("second");
+    v["target"]["postgres"] = json!("langsmith-postgres-2");
     assert_eq!(one(&v, "postgres.version").status, Status::Pass);
 
     // Explicitly named but not PostgreSQL.
@@ -193,4 +198,106 @@ fn set_backup_and_encryption(days: Value, enc: Value) -> Value {
     ok(&mut v, "db_instances")[0]["backup_retention_days"] = days;
     ok(&mut v, "db_instances")[0]["storage_encrypted"] = enc;
     v
+}
+
+/// Several databases in the VPC: read replicas are never the database;
+/// then those that admit the nodes; then those named or tagged for the
+/// cluster. The others are named in the evidence.
+#[test]
+fn postgres_version_narrows_several_candidates() {
+    let with_other = |f: &dyn Fn(&mut Value)| {
+        let mut v = base();
+        let mut other = ok(&mut v, "db_instances")[0].clone();
+        f(&mut other);
+        ok(&mut v, "db_instances").push(other);
+        v
+    };
+    // A read replica of the database.
+    let v = with_other(&|o| {
+        o["id"] = json!("langsmith-postgres-replica");
+        o["read_replica_source"] = json!("langsmith-postgres");
+    });
+    let f = one(&v, "postgres.version");
+    assert_eq!(f.status, Status::Pass, "{}", f.message);
+    assert!(
+        f.message.starts_with("RDS instance langsmith-postgres "),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.evidence.iter().any(|e| e.contains(
+            "langsmith-postgres-replica: left out: a read replica of langsmith-postgres"
+        )),
+        "{:#?}",
+        f.evidence
+    );
+    // Another application's database, whose security groups do not admit the nodes.
+    let v = with_other(&|o| {
+        o["id"] = json!("langsmith-billing");
+        o["security_group_ids"] = json!(["sg-elsewhere"]);
+    });
+    let f = one(&v, "postgres.version");
+    assert_eq!(f.status, Status::Pass, "{}", f.message);
+    assert!(
+        f.evidence.iter().any(|e| e.contains(
+            "langsmith-billing: left out: its security groups do not admit the worker nodes"
+        )),
+        "{:#?}",
+        f.evidence
+    );
+    // Same access, but named for another application.
+    let v = with_other(&|o| o["id"] = json!("orders-db"));
+    let f = one(&v, "postgres.version");
+    assert_eq!(f.status, Status::Pass, "{}", f.message);
+    assert!(
+        f.evidence.iter().any(|e| e
+            .contains("orders-db: left out: neither named after nor tagged for cluster langsmith")),
+        "{:#?}",
+        f.evidence
+    );
+    // …unless tagged for the cluster, which keeps both: ambiguous.
+    let v = with_other(&|o| {
+        o["id"] = json!("orders-db");
+        o["tags"] = json!({"eks-cluster": "langsmith"});
+    });
+    assert_eq!(one(&v, "postgres.version").status, Status::Error);
+}
+
+/// A Multi-AZ DB cluster (engine postgres in DescribeDBClusters): a
+/// database of its own, not dropped as "not Aurora" nor its members as
+/// cluster members.
+#[test]
+fn postgres_version_multi_az_db_cluster() {
+    let mut v = base();
+    let template = ok(&mut v, "db_instances")[0].clone();
+    let members: Vec<Value> = (1..=3)
+        .map(|k| {
+            let mut m = template.clone();
+            m["id"] = json!(format!("langsmith-pg-instance-{k}"));
+            m["cluster_id"] = json!("langsmith-pg");
+            m
+        })
+        .collect();
+    v["db_instances"]["ok"] = json!(members);
+    v["db_clusters"]["ok"] = json!([{
+        "id": "langsmith-pg", "engine": "postgres", "engine_version": "16.4",
+        "status": "available", "port": 5432, "subnet_group": "langsmith",
+        "security_group_ids": template["security_group_ids"].clone(),
+        "members": ["langsmith-pg-instance-1", "langsmith-pg-instance-2", "langsmith-pg-instance-3"],
+        "storage_encrypted": true, "backup_retention_days": 7
+    }]);
+    let findings = run(&v);
+    for id in [
+        "postgres.version",
+        "postgres.backups",
+        "postgres.encryption",
+        "postgres.reachable",
+        "network.data-private",
+    ] {
+        let f = find(&findings, id);
+        assert_eq!(f.status, Status::Pass, "{id}: {}", f.message);
+    }
+    assert!(find(&findings, "postgres.version")
+        .message
+        .starts_with("Multi-AZ DB cluster langsmith-pg runs PostgreSQL 16.4"));
 }

@@ -74,9 +74,27 @@ fn redis_version_boundaries() {
         let f = with(engine, version, "available");
         assert_eq!(f.status, want, "{engine} {version}: {}", f.message);
     }
-    let f = with("redis", "7.1", "modifying");
-    assert_eq!(f.status, Status::Fail);
-    assert!(f.message.contains("status is modifying"));
+    // Serving states (the daily backup window, changes, updates) warn;
+    // anything else that is not available fails.
+    for status in ["snapshotting", "modifying", "updating"] {
+        let f = with("redis", "7.1", status);
+        assert_eq!(f.status, Status::Warn, "{status}: {}", f.message);
+        assert!(f.message.contains(&format!("status is {status}")));
+    }
+    for status in [
+        "creating",
+        "deleting",
+        "create-failed",
+        "incompatible-network",
+    ] {
+        assert_eq!(
+            with("redis", "7.1", status).status,
+            Status::Fail,
+            "{status}"
+        );
+    }
+    // A too-old engine fails whatever its state.
+    assert_eq!(with("redis", "4.0.10", "snapshotting").status, Status::Fail);
     let f = one(&base(), "redis.version");
     assert!(
         f.evidence[0].contains("node type cache.t3.medium"),
@@ -95,5 +113,69 @@ fn redis_version_boundaries() {
     assert_error_names(
         &one(&v, "redis.version"),
         "elasticache:DescribeCacheClusters",
+    );
+}
+
+/// ElastiCache Serverless: found in the VPC through its subnets, judged
+/// like any Redis; an unanswered DescribeServerlessCaches never hides a
+/// node-based cache, and is an error only when nothing else is found.
+#[test]
+fn redis_version_serverless_caches() {
+    let serverless = |v: &Value, engine: &str, version: &str, status: &str| {
+        let subnets: Vec<Value> = v["cluster"]["ok"]["subnet_ids"].as_array().unwrap().clone();
+        let sg = sg_named(v, "langsmith-redis");
+        json!({"ok": [{
+            "name": "langsmith-cache", "engine": engine, "major_engine_version": version.split('.').next().unwrap(),
+            "full_engine_version": version, "status": status, "port": 6379,
+            "security_group_ids": [sg], "subnet_ids": subnets
+        }]})
+    };
+    let mut v = base();
+    v["cache_clusters"] = json!({"ok": []});
+    v["replication_groups"] = json!({"ok": []});
+    v["serverless_caches"] = serverless(&v, "valkey", "8.0", "available");
+    let findings = run(&v);
+    let f = find(&findings, "redis.version");
+    assert_eq!(f.status, Status::Pass, "{}", f.message);
+    assert!(
+        f.message
+            .starts_with("serverless cache langsmith-cache runs valkey 8.0"),
+        "{}",
+        f.message
+    );
+    assert!(f.evidence[0].contains("clients must use rediss://"));
+    assert_eq!(find(&findings, "redis.reachable").status, Status::Pass);
+    assert_eq!(find(&findings, "network.data-private").status, Status::Pass);
+    v["serverless_caches"] = serverless(&v, "redis", "7.1", "modifying");
+    assert_eq!(one(&v, "redis.version").status, Status::Warn);
+    // By name.
+    let mut v2 = v.clone();
+    v2["target"]["redis"] = json!("langsmith-cache");
+    assert_eq!(one(&v2, "redis.version").status, Status::Warn);
+    // Denied, with nothing else found: error naming the action.
+    deny(
+        &mut v,
+        "serverless_caches",
+        "elasticache:DescribeServerlessCaches",
+    );
+    assert_error_names(
+        &one(&v, "redis.version"),
+        "elasticache:DescribeServerlessCaches",
+    );
+    // Denied, with a node-based cache found: judged, and the evidence says what was not seen.
+    let mut v = base();
+    deny(
+        &mut v,
+        "serverless_caches",
+        "elasticache:DescribeServerlessCaches",
+    );
+    let f = one(&v, "redis.version");
+    assert_eq!(f.status, Status::Pass, "{}", f.message);
+    assert!(
+        f.evidence
+            .iter()
+            .any(|e| e.starts_with("Serverless caches were not looked at")),
+        "{:#?}",
+        f.evidence
     );
 }

@@ -9,6 +9,9 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
+/// DescribeServerlessCaches for an account with none, in ElastiCache's XML.
+const NO_SERVERLESS_CACHES: &str = "<DescribeServerlessCachesResponse xmlns=\"http://elasticache.amazonaws.com/doc/2015-02-02/\"><DescribeServerlessCachesResult><ServerlessCaches/></DescribeServerlessCachesResult><ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata></DescribeServerlessCachesResponse>";
+
 #[derive(Debug, Clone, Default)]
 pub struct ProxyOptions {
     pub delay_ms: u64,
@@ -60,7 +63,20 @@ impl Proxy {
         for d in &opts.drop {
             cmd.args(["--drop", d]);
         }
-        for (k, (action, body)) in opts.answers.iter().enumerate() {
+        // moto has no DescribeServerlessCaches (it answers 500 "not
+        // implemented", which the SDK retries): answered as AWS answers an
+        // account without Serverless caches, unless a test answers it itself.
+        let mut answers = opts.answers.clone();
+        if !answers
+            .iter()
+            .any(|(a, _)| a == "elasticache:DescribeServerlessCaches")
+        {
+            answers.push((
+                "elasticache:DescribeServerlessCaches".into(),
+                NO_SERVERLESS_CACHES.into(),
+            ));
+        }
+        for (k, (action, body)) in answers.iter().enumerate() {
             let file = dir.path().join(format!("answer-{k}.json"));
             std::fs::write(&file, body).unwrap();
             cmd.args(["--answer", &format!("{action}={}", file.display())]);

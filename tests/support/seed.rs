@@ -72,6 +72,10 @@ pub struct Variant {
     /// An IAM role whose trust policy names the EBS CSI controller's
     /// service account (IRSA), as the EBS CSI Helm chart's set-up creates.
     pub ebs_csi_irsa_role: bool,
+    /// A read replica of the database, in the same VPC.
+    pub pg_read_replica: bool,
+    /// The database is a Multi-AZ DB cluster (engine postgres) instead of an instance.
+    pub pg_multi_az_cluster: bool,
 }
 
 impl Default for Variant {
@@ -108,6 +112,8 @@ impl Default for Variant {
             standalone_instance: false,
             launch_template: None,
             ebs_csi_irsa_role: false,
+            pg_read_replica: false,
+            pg_multi_az_cluster: false,
         }
     }
 }
@@ -154,6 +160,11 @@ fn from_sg(port: i32, sg: &str) -> ec2t::IpPermission {
 }
 
 pub async fn seed(conf: &aws_types::SdkConfig, v: &Variant) -> Seeded {
+    // Boxed: the whole seeding is too large a future for a test thread's stack.
+    Box::pin(seed_deployment(conf, v)).await
+}
+
+async fn seed_deployment(conf: &aws_types::SdkConfig, v: &Variant) -> Seeded {
     let region = conf.region().unwrap().to_string();
     let ec2 = aws_sdk_ec2::Client::new(conf);
     let eks = aws_sdk_eks::Client::new(conf);
@@ -485,22 +496,51 @@ pub async fn seed(conf: &aws_types::SdkConfig, v: &Variant) -> Seeded {
         .send()
         .await
         .unwrap();
-    rds.create_db_instance()
-        .db_instance_identifier("langsmith-postgres")
-        .engine("postgres")
-        .engine_version(v.pg_version)
-        .db_instance_class("db.t3.large")
-        .allocated_storage(20)
-        .master_username("langsmith")
-        .master_user_password("not-a-secret-1")
-        .db_subnet_group_name("langsmith")
-        .vpc_security_group_ids(&s.db_sg)
-        .publicly_accessible(v.pg_public)
-        .backup_retention_period(v.pg_backup_days)
-        .storage_encrypted(v.pg_encrypted)
-        .send()
-        .await
-        .unwrap();
+    if v.pg_multi_az_cluster {
+        rds.create_db_cluster()
+            .db_cluster_identifier("langsmith-postgres")
+            .engine("postgres")
+            .engine_version(v.pg_version)
+            .db_cluster_instance_class("db.m6gd.large")
+            .allocated_storage(100)
+            .storage_type("io1")
+            .iops(1000)
+            .master_username("langsmith")
+            .master_user_password("not-a-secret-1")
+            .db_subnet_group_name("langsmith")
+            .vpc_security_group_ids(&s.db_sg)
+            .backup_retention_period(v.pg_backup_days)
+            .storage_encrypted(v.pg_encrypted)
+            .send()
+            .await
+            .unwrap();
+    } else {
+        rds.create_db_instance()
+            .db_instance_identifier("langsmith-postgres")
+            .engine("postgres")
+            .engine_version(v.pg_version)
+            .db_instance_class("db.t3.large")
+            .allocated_storage(20)
+            .master_username("langsmith")
+            .master_user_password("not-a-secret-1")
+            .db_subnet_group_name("langsmith")
+            .vpc_security_group_ids(&s.db_sg)
+            .publicly_accessible(v.pg_public)
+            .backup_retention_period(v.pg_backup_days)
+            .storage_encrypted(v.pg_encrypted)
+            .send()
+            .await
+            .unwrap();
+    }
+    if v.pg_read_replica {
+        rds.create_db_instance_read_replica()
+            .db_instance_identifier("langsmith-postgres-replica")
+            .source_db_instance_identifier("langsmith-postgres")
+            .db_instance_class("db.t3.large")
+            .send()
+            .await
+            .unwrap();
+    }
 
     // --- Redis
     cache
