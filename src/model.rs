@@ -421,6 +421,10 @@ pub struct Subnet {
     pub availability_zone: String,
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
+    /// The account that owns the subnet (another account's for a subnet
+    /// shared with AWS RAM).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

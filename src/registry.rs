@@ -45,7 +45,7 @@ macro_rules! requirement {
 #[rustfmt::skip]
 const ROWS: &[Row] = &[
     requirement!("network.single-vpc", network::single_vpc, [Cluster, Network, Nodes, Postgres, Redis, LoadBalancer]),
-    requirement!("network.public-subnets", network::public_subnets, [Cluster, Network]),
+    requirement!("network.public-subnets", network::public_subnets, [Cluster, Network, LoadBalancer, Certificates]),
     requirement!("network.private-subnets", network::private_subnets, [Cluster, Network]),
     requirement!("network.nodes-private", network::nodes_private, [Cluster, Network, Nodes]),
     requirement!("network.data-private", network::data_private, [Cluster, Network, SecurityGroups, Postgres, Redis]),

@@ -247,7 +247,8 @@ async fn broken_deployment_fails_the_right_requirements() {
         &run.report,
         &[
             ("network.single-vpc", "pass"),
-            ("network.public-subnets", "fail"),
+            // Untagged, but the ALB already sits in them: the tag is not needed.
+            ("network.public-subnets", "pass"),
             ("network.private-subnets", "pass"),
             ("network.nodes-private", "pass"),
             ("network.data-private", "pass"),
@@ -1486,4 +1487,27 @@ async fn a_data_store_open_to_the_internet_is_not_private() {
         "{msg}"
     );
     assert_eq!(code, 3);
+}
+
+/// Public subnets without kubernetes.io/role/elb before the ALB exists: a
+/// warning that names the controller versions that need the tag. (A shared
+/// VPC's hidden route tables need AWS RAM, which moto cannot share across
+/// accounts: tests/eval/network.rs covers that shape.)
+#[tokio::test(flavor = "multi_thread")]
+async fn untagged_public_subnets_before_the_alb_warn() {
+    let run = scenario(
+        Variant {
+            tag_public_subnets: false,
+            alb: false,
+            ..Variant::default()
+        },
+        &["--stage", "preflight", "--only", "network.public-subnets"],
+    )
+    .await;
+    expect(&run.report, &[("network.public-subnets", "warn")]);
+    let msg = result(&run.report, "network.public-subnets")["message"]
+        .as_str()
+        .unwrap();
+    assert!(msg.contains("before 2.12.1"), "{msg}");
+    assert_eq!(run.code, 0);
 }

@@ -37,11 +37,16 @@ pub fn alb(ctx: &Ctx) -> Outcome {
         ));
     }
     let internet = lb.scheme == "internet-facing";
+    let mut unknown: Vec<String> = Vec::new();
     for z in &lb.zones {
         let Some(sid) = z.subnet_id.as_deref() else {
             continue;
         };
         match net.get(sid) {
+            Some(info) if !info.routing_known => {
+                evidence.push(format!("zone {}: {}", z.zone, info.describe()));
+                unknown.push(sid.to_string());
+            }
             Some(info) => {
                 evidence.push(format!("zone {}: {}", z.zone, info.describe()));
                 if internet && !info.public() {
@@ -59,7 +64,18 @@ pub fn alb(ctx: &Ctx) -> Outcome {
             }
         }
     }
-    let v = if problems.is_empty() {
+    let v = if problems.is_empty() && !unknown.is_empty() {
+        Verdict::new(
+            Status::Warn,
+            format!(
+                "ALB {} is active, {}, across {} AZs, but the routing of its subnet(s) {} is not visible to this account (shared VPC?): run aws ec2 describe-route-tables in the VPC owner's account",
+                lb.name,
+                lb.scheme,
+                zones.len(),
+                unknown.join(", ")
+            ),
+        )
+    } else if problems.is_empty() {
         Verdict::new(
             Status::Pass,
             format!(

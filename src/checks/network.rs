@@ -116,23 +116,49 @@ fn azs(subnets: &[&SubnetInfo]) -> BTreeSet<String> {
         .collect()
 }
 
-/// `network.public-subnets`: ≥2 public subnets in ≥2 AZs, tagged for ALB discovery.
+/// What to say of subnets whose routing this account cannot see.
+fn unknown_note(unknown: &[&str]) -> String {
+    format!(
+        "{} subnet(s) with routing not visible to this account ({}): in a shared VPC the owner account keeps the route tables; run aws ec2 describe-route-tables --filters Name=association.subnet-id,Values=<subnet> in the owner account",
+        unknown.len(),
+        unknown.join(", ")
+    )
+}
+
+/// `network.public-subnets`: ≥2 public subnets in ≥2 AZs, usable for the ALB.
+/// The `kubernetes.io/role/elb` tag matters only for discovery by AWS Load
+/// Balancer Controller versions before 2.12.1: subnets an existing ALB
+/// already sits in need no tag, and untagged subnets before the ALB exists
+/// are a warning.
 pub fn public_subnets(ctx: &Ctx) -> Outcome {
     let net = resolved(&ctx.r.network)?;
     let min_subnets = ctx.num("min_subnets") as usize;
     let min_azs = ctx.num("min_azs") as usize;
     let public: Vec<&SubnetInfo> = net.subnets.values().filter(|s| s.public()).collect();
-    let tagged: Vec<&SubnetInfo> = public
+    let unknown = net.unknown_routing(net.subnets.values().map(|s| &s.subnet.id));
+    let tagged_ok = |s: &SubnetInfo| {
+        s.subnet
+            .tags
+            .get(ELB_ROLE_TAG)
+            .is_some_and(|v| v == "1" || v.is_empty())
+    };
+    let tagged: Vec<&SubnetInfo> = public.iter().copied().filter(|s| tagged_ok(s)).collect();
+    // Public subnets the ALB (once installed) already sits in.
+    let alb_subnets: BTreeSet<&str> = match optional(&ctx.r.alb)? {
+        Some(a) => {
+            a.lb.zones
+                .iter()
+                .filter_map(|z| z.subnet_id.as_deref())
+                .collect()
+        }
+        None => BTreeSet::new(),
+    };
+    let in_use: Vec<&SubnetInfo> = public
         .iter()
         .copied()
-        .filter(|s| {
-            s.subnet
-                .tags
-                .get(ELB_ROLE_TAG)
-                .is_some_and(|v| v == "1" || v.is_empty())
-        })
+        .filter(|s| alb_subnets.contains(s.subnet.id.as_str()))
         .collect();
-    let evidence: Vec<String> = public
+    let mut evidence: Vec<String> = public
         .iter()
         .map(|s| {
             let tag = match s.subnet.tags.get(ELB_ROLE_TAG) {
@@ -140,31 +166,41 @@ pub fn public_subnets(ctx: &Ctx) -> Outcome {
                 Some(v) => format!("tagged {ELB_ROLE_TAG}={v} (must be 1 or empty)"),
                 None => format!("not tagged {ELB_ROLE_TAG}"),
             };
-            format!("{}, {tag}", s.describe())
+            let used = if alb_subnets.contains(s.subnet.id.as_str()) {
+                ", the ALB sits in it"
+            } else {
+                ""
+            };
+            format!("{}, {tag}{used}", s.describe())
         })
         .collect();
+    evidence.extend(
+        unknown
+            .iter()
+            .filter_map(|id| net.get(id))
+            .map(|s| s.describe()),
+    );
     let resources = public.iter().map(|s| s.subnet.id.clone()).collect();
-    let (pa, ta) = (azs(&public), azs(&tagged));
-    let v = if public.len() < min_subnets || pa.len() < min_azs {
-        Verdict::new(
-            Status::Fail,
-            format!(
-                "{} public subnet(s) in {} AZ(s); the ALB needs at least {min_subnets} in {min_azs} AZs",
-                public.len(),
-                pa.len()
-            ),
-        )
-    } else if tagged.len() < min_subnets || ta.len() < min_azs {
-        Verdict::new(
-            Status::Fail,
-            format!(
-                "{} public subnets, but only {} in {} AZ(s) are tagged {ELB_ROLE_TAG}=1, so the AWS Load Balancer Controller cannot place an internet-facing ALB",
-                public.len(),
-                tagged.len(),
-                ta.len()
-            ),
-        )
-    } else {
+    let (pa, ta, ua) = (azs(&public), azs(&tagged), azs(&in_use));
+    let enough = |n: usize, a: usize| n >= min_subnets && a >= min_azs;
+    let v = if !enough(public.len(), pa.len()) {
+        let short = format!(
+            "{} public subnet(s) in {} AZ(s); the ALB needs at least {min_subnets} in {min_azs} AZs",
+            public.len(),
+            pa.len()
+        );
+        if unknown.is_empty() {
+            Verdict::new(Status::Fail, short)
+        } else {
+            Verdict::new(
+                Status::Warn,
+                format!(
+                    "{short} among the subnets whose routing is visible; {}",
+                    unknown_note(&unknown)
+                ),
+            )
+        }
+    } else if enough(tagged.len(), ta.len()) {
         Verdict::new(
             Status::Pass,
             format!(
@@ -172,6 +208,26 @@ pub fn public_subnets(ctx: &Ctx) -> Outcome {
                 tagged.len(),
                 ta.len(),
                 ta.iter().cloned().collect::<Vec<_>>().join(", ")
+            ),
+        )
+    } else if enough(in_use.len(), ua.len()) {
+        Verdict::new(
+            Status::Pass,
+            format!(
+                "the ALB sits in {} public subnets in {} AZs ({}); they need no {ELB_ROLE_TAG} tag once it exists",
+                in_use.len(),
+                ua.len(),
+                ua.iter().cloned().collect::<Vec<_>>().join(", ")
+            ),
+        )
+    } else {
+        Verdict::new(
+            Status::Warn,
+            format!(
+                "{} public subnets in {} AZs, but only {} are tagged {ELB_ROLE_TAG}=1: AWS Load Balancer Controller versions before 2.12.1 discover ALB subnets by this tag only (later versions, or subnets given in the Ingress annotation alb.ingress.kubernetes.io/subnets, do without it)",
+                public.len(),
+                pa.len(),
+                tagged.len()
             ),
         )
     };
@@ -183,24 +239,39 @@ pub fn private_subnets(ctx: &Ctx) -> Outcome {
     let net = resolved(&ctx.r.network)?;
     let min_subnets = ctx.num("min_subnets") as usize;
     let min_azs = ctx.num("min_azs") as usize;
-    let private: Vec<&SubnetInfo> = net.subnets.values().filter(|s| !s.public()).collect();
+    let private: Vec<&SubnetInfo> = net.subnets.values().filter(|s| s.private()).collect();
+    let unknown = net.unknown_routing(net.subnets.values().map(|s| &s.subnet.id));
     let no_egress: Vec<&str> = private
         .iter()
         .filter(|s| s.egress == Egress::None)
         .map(|s| s.subnet.id.as_str())
         .collect();
-    let evidence = private.iter().map(|s| s.describe()).collect();
+    let mut evidence: Vec<String> = private.iter().map(|s| s.describe()).collect();
+    evidence.extend(
+        unknown
+            .iter()
+            .filter_map(|id| net.get(id))
+            .map(|s| s.describe()),
+    );
     let resources = private.iter().map(|s| s.subnet.id.clone()).collect();
     let a = azs(&private);
     let v = if private.len() < min_subnets || a.len() < min_azs {
-        Verdict::new(
-            Status::Fail,
-            format!(
-                "{} private subnet(s) in {} AZ(s); nodes and data stores need at least {min_subnets} in {min_azs} AZs",
-                private.len(),
-                a.len()
-            ),
-        )
+        let short = format!(
+            "{} private subnet(s) in {} AZ(s); nodes and data stores need at least {min_subnets} in {min_azs} AZs",
+            private.len(),
+            a.len()
+        );
+        if unknown.is_empty() {
+            Verdict::new(Status::Fail, short)
+        } else {
+            Verdict::new(
+                Status::Warn,
+                format!(
+                    "{short} among the subnets whose routing is visible; {}",
+                    unknown_note(&unknown)
+                ),
+            )
+        }
     } else if !no_egress.is_empty() {
         Verdict::new(
             Status::Warn,
@@ -297,13 +368,36 @@ pub fn nodes_private(ctx: &Ctx) -> Outcome {
             "no worker nodes, managed node groups or node subnets of an on-demand provisioner found to check".into(),
         ));
     }
-    let v = if bad.is_empty() {
+    let judged: Vec<String> = nodes
+        .nodes
+        .iter()
+        .filter(|n| !n.is_modelled())
+        .flat_map(|n| n.subnet_ids.iter().cloned())
+        .chain(
+            nodes
+                .groups
+                .iter()
+                .flat_map(|g| g.subnet_ids.iter().cloned()),
+        )
+        .chain(
+            nodes
+                .provisioners
+                .iter()
+                .flat_map(|p| p.subnet_ids.iter().cloned()),
+        )
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let unknown = net.unknown_routing(&judged);
+    let v = if !bad.is_empty() {
+        Verdict::new(Status::Fail, format!("not private: {}", bad.join("; ")))
+    } else if !unknown.is_empty() {
+        Verdict::new(Status::Warn, unknown_note(&unknown))
+    } else {
         Verdict::new(
             Status::Pass,
             "every worker node and node group subnet is private".to_string(),
         )
-    } else {
-        Verdict::new(Status::Fail, format!("not private: {}", bad.join("; ")))
     };
     Ok(v.evidence(evidence).resources(resources))
 }
@@ -373,13 +467,21 @@ pub fn data_private(ctx: &Ctx) -> Outcome {
             }
         ));
     }
-    let v = if bad.is_empty() {
+    let judged: Vec<String> = pg
+        .iter()
+        .flat_map(|p| p.subnet_ids.iter().cloned())
+        .chain(redis.iter().flat_map(|r| r.subnet_ids.iter().cloned()))
+        .collect();
+    let unknown = net.unknown_routing(&judged);
+    let v = if !bad.is_empty() {
+        Verdict::new(Status::Fail, bad.join("; "))
+    } else if !unknown.is_empty() {
+        Verdict::new(Status::Warn, unknown_note(&unknown))
+    } else {
         Verdict::new(
             Status::Pass,
             "the data stores' subnet groups hold only private subnets, RDS is not publicly accessible and no security group opens them to the internet",
         )
-    } else {
-        Verdict::new(Status::Fail, bad.join("; "))
     };
     Ok(v.evidence(evidence).resources(resources))
 }

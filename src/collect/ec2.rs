@@ -59,6 +59,7 @@ pub(super) async fn subnets(c: &Clients, vpc: &str) -> Fetched<Vec<Subnet>> {
             vpc_id: s.vpc_id().unwrap_or_default().to_string(),
             cidr: s.cidr_block().unwrap_or_default().to_string(),
             availability_zone: s.availability_zone().unwrap_or_default().to_string(),
+            owner: s.owner_id().map(str::to_string),
             tags: s
                 .tags()
                 .iter()

@@ -19,14 +19,39 @@ pub struct SubnetInfo<'a> {
     /// Default route to an internet gateway.
     pub igw_route: Option<String>,
     pub egress: Egress,
+    /// False when no route table applies that this account can see (no
+    /// association and no main route table visible): in a shared VPC the
+    /// owner account keeps them. Routing is then unknown, never "private".
+    pub routing_known: bool,
+    /// The owner account, when another account shares the subnet.
+    pub shared_by: Option<String>,
 }
 
 impl SubnetInfo<'_> {
+    /// Known to route 0.0.0.0/0 to an internet gateway.
     pub fn public(&self) -> bool {
         self.igw_route.is_some()
     }
+    /// Known to have no route to an internet gateway.
+    pub fn private(&self) -> bool {
+        self.routing_known && self.igw_route.is_none()
+    }
     pub fn describe(&self) -> String {
         let s = self.subnet;
+        if !self.routing_known {
+            return format!(
+                "{} {} {}: routing unknown (no route table of it is visible to this account{})",
+                s.id,
+                s.availability_zone,
+                s.cidr,
+                match &self.shared_by {
+                    Some(o) => format!(
+                        "; the subnet is shared by account {o}, which keeps its route tables"
+                    ),
+                    None => String::new(),
+                }
+            );
+        }
         let kind = match (&self.igw_route, &self.egress) {
             (Some(igw), _) => format!("public (0.0.0.0/0 → {igw})"),
             (None, Egress::Nat(n)) => format!("private (0.0.0.0/0 → {n})"),
@@ -77,6 +102,8 @@ impl<'a> Network<'a> {
                     subnet: s,
                     igw_route: igw,
                     egress,
+                    routing_known: rt.is_some(),
+                    shared_by: s.owner.clone().filter(|o| Some(o) != inv.account.as_ref()),
                 },
             );
         }
@@ -85,6 +112,14 @@ impl<'a> Network<'a> {
 
     pub fn get(&self, id: &str) -> Option<&SubnetInfo<'a>> {
         self.subnets.get(id)
+    }
+
+    /// The subnets among `ids` whose routing this account cannot see.
+    pub fn unknown_routing<'s>(&self, ids: impl IntoIterator<Item = &'s String>) -> Vec<&'s str> {
+        ids.into_iter()
+            .filter(|id| self.get(id).is_some_and(|i| !i.routing_known))
+            .map(String::as_str)
+            .collect()
     }
 
     /// The CIDR of one of the VPC's subnets.

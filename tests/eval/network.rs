@@ -33,13 +33,22 @@ fn network_public_subnets_cases() {
             .unwrap()
             .remove("kubernetes.io/role/elb");
     }
+    // Untagged, but the ALB already sits in them: no tag is needed.
     let f = one(&v, "network.public-subnets");
-    assert_eq!(f.status, Status::Fail);
+    assert_eq!(f.status, Status::Pass, "{}", f.message);
     assert!(
-        f.message.contains("only 0 in 0 AZ(s) are tagged"),
+        f.message.contains("need no kubernetes.io/role/elb tag"),
         "{}",
         f.message
     );
+    // Untagged before the ALB exists: a warning naming the controller versions that need it.
+    let f = find(
+        &run_with(&v, Stage::Preflight, Baseline::Production),
+        "network.public-subnets",
+    );
+    assert_eq!(f.status, Status::Warn, "{}", f.message);
+    assert!(f.message.contains("only 0 are tagged"), "{}", f.message);
+    assert!(f.message.contains("before 2.12.1"), "{}", f.message);
 
     // Empty tag value counts (the controller accepts "" and "1").
     let mut v = base();
@@ -176,4 +185,59 @@ fn network_data_private_cases() {
         &one(&v, "network.data-private"),
         "ec2:DescribeSecurityGroups",
     );
+}
+
+/// A shared VPC seen from a participant account: no route table is
+/// visible, so routing is unknown — warnings that say so, never a failure
+/// built on it.
+#[test]
+fn network_public_subnets_shared_vpc_routing_unknown() {
+    let mut v = base();
+    v["route_tables"] = json!({"ok": []});
+    for s in ok(&mut v, "subnets") {
+        s["owner"] = json!("999988887777");
+    }
+    let findings = run(&v);
+    for id in [
+        "network.public-subnets",
+        "network.private-subnets",
+        "network.nodes-private",
+        "network.data-private",
+        "ingress.alb",
+    ] {
+        let f = find(&findings, id);
+        assert_eq!(f.status, Status::Warn, "{id}: {}", f.message);
+        assert!(
+            f.message.contains("describe-route-tables"),
+            "{id}: {}",
+            f.message
+        );
+    }
+    let f = find(&findings, "network.private-subnets");
+    assert!(
+        f.evidence
+            .iter()
+            .any(|e| e.contains("shared by account 999988887777")),
+        "{:#?}",
+        f.evidence
+    );
+    // Only some hidden: the visible ones still decide when they suffice.
+    let mut v = base();
+    let private: Vec<String> = v["cluster"]["ok"]["subnet_ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect();
+    // Make the main route table explicit-only, then drop the private subnets' association.
+    for t in ok(&mut v, "route_tables") {
+        t["main"] = json!(false);
+        t["subnet_ids"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|s| !private.iter().any(|p| s == p.as_str()));
+    }
+    let f = one(&v, "network.public-subnets");
+    assert_eq!(f.status, Status::Pass, "{}", f.message);
+    assert_eq!(one(&v, "network.nodes-private").status, Status::Warn);
 }
