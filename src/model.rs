@@ -125,6 +125,9 @@ pub struct Inventory {
     pub route_tables: Fetched<Vec<RouteTable>>,
     #[serde(default)]
     pub security_groups: Fetched<Vec<SecurityGroup>>,
+    /// The managed prefix lists the security groups' rules name.
+    #[serde(default)]
+    pub prefix_lists: Fetched<Vec<PrefixList>>,
     #[serde(default)]
     pub db_instances: Fetched<Vec<DbInstance>>,
     #[serde(default)]
@@ -210,6 +213,7 @@ impl Inventory {
             subnets: Fetched::NotCollected,
             route_tables: Fetched::NotCollected,
             security_groups: Fetched::NotCollected,
+            prefix_lists: Fetched::NotCollected,
             db_instances: Fetched::NotCollected,
             db_clusters: Fetched::NotCollected,
             db_subnet_groups: Fetched::NotCollected,
@@ -248,6 +252,7 @@ impl Inventory {
             self.subnets.error(),
             self.route_tables.error(),
             self.security_groups.error(),
+            self.prefix_lists.error(),
             self.db_instances.error(),
             self.db_clusters.error(),
             self.db_subnet_groups.error(),
@@ -448,6 +453,16 @@ pub struct Route {
     pub target: String,
     #[serde(default)]
     pub state: Option<String>,
+}
+
+/// A managed prefix list that a security-group rule names, with its entries
+/// (GetManagedPrefixListEntries).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PrefixList {
+    pub id: String,
+    /// CIDR blocks (IPv4 and IPv6).
+    #[serde(default)]
+    pub cidrs: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

@@ -122,11 +122,26 @@ pub struct Source {
     pub cidr: Option<Cidr4>,
 }
 
-/// The ingress rule (on any of `target_groups`) that lets `src` reach TCP `port`.
+/// Managed prefix lists whose entries are known: id → IPv4 CIDRs.
+pub type PrefixLists = std::collections::BTreeMap<String, Vec<Cidr4>>;
+
+/// The ingress rule (on any of `target_groups`) that lets `src` reach TCP
+/// `port`, by security group or CIDR (no prefix list is resolved).
 pub fn find_admitting_rule(
     target_groups: &[&SecurityGroup],
     src: &Source,
     port: i32,
+) -> Option<String> {
+    find_admitting_rule_with(target_groups, src, port, &PrefixLists::new())
+}
+
+/// [`find_admitting_rule`], also matching managed prefix lists whose
+/// entries are in `lists`.
+pub fn find_admitting_rule_with(
+    target_groups: &[&SecurityGroup],
+    src: &Source,
+    port: i32,
+    lists: &PrefixLists,
 ) -> Option<String> {
     for group in target_groups {
         for rule in &group.ingress {
@@ -148,21 +163,41 @@ pub fn find_admitting_rule(
                         }
                     }
                 }
+                for pl in &rule.prefix_lists {
+                    if let Some(entry) = lists
+                        .get(pl)
+                        .and_then(|cidrs| cidrs.iter().find(|e| e.contains(src_cidr)))
+                    {
+                        return Some(describe_rule(
+                            &group.id,
+                            rule,
+                            &format!("prefix list {pl} (entry {entry})"),
+                        ));
+                    }
+                }
             }
         }
     }
     None
 }
 
-/// Rules on `groups` that open TCP `port` to a managed prefix list. The tool
-/// does not resolve prefix lists, so a source they might admit is unknown —
+/// Rules on `groups` that open TCP `port` to a managed prefix list whose
+/// entries are not in `lists`: a source they might admit is unknown —
 /// neither admitted nor refused.
-pub fn prefix_list_rules(groups: &[&SecurityGroup], port: i32) -> Vec<String> {
+pub fn prefix_list_rules(groups: &[&SecurityGroup], port: i32, lists: &PrefixLists) -> Vec<String> {
     groups
         .iter()
         .flat_map(|g| g.ingress.iter().map(move |r| (g, r)))
-        .filter(|(_, r)| !r.prefix_lists.is_empty() && rule_allows_tcp_port(r, port))
-        .map(|(g, r)| describe_rule(&g.id, r, &r.prefix_lists.join(", ")))
+        .filter(|(_, r)| rule_allows_tcp_port(r, port))
+        .filter_map(|(g, r)| {
+            let unknown: Vec<&str> = r
+                .prefix_lists
+                .iter()
+                .filter(|p| !lists.contains_key(*p))
+                .map(String::as_str)
+                .collect();
+            (!unknown.is_empty()).then(|| describe_rule(&g.id, r, &unknown.join(", ")))
+        })
         .collect()
 }
 

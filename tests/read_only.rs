@@ -90,6 +90,7 @@ async fn a_full_run_sends_only_reads_each_once() {
         &conf,
         &Variant {
             launch_template: Some("m5.4xlarge"),
+            pg_prefix_list: true,
             ..Variant::default()
         },
     )

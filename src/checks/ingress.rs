@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 
+use super::prefix_list_failure;
 use crate::check::{need, resolved, Ctx, Outcome, Problem, Verdict};
 use crate::report::Status;
 
@@ -285,7 +286,7 @@ pub fn targets_healthy(ctx: &Ctx) -> Outcome {
 /// `ingress.security-groups`: the ALB admits 443 from the allowed sources and
 /// the targets' security groups admit the ALB on every target port.
 pub fn security_groups(ctx: &Ctx) -> Outcome {
-    use crate::net::{find_admitting_rule, rule_allows_tcp_port, Cidr4, Source};
+    use crate::net::{find_admitting_rule_with, rule_allows_tcp_port, Cidr4, Source};
     let a = resolved(&ctx.r.alb)?;
     let net = resolved(&ctx.r.network)?;
     let nodes = resolved(&ctx.r.nodes)?;
@@ -332,10 +333,10 @@ pub fn security_groups(ctx: &Ctx) -> Outcome {
             security_groups: Vec::new(),
             cidr: cidr.parse::<Cidr4>().ok(),
         };
-        match find_admitting_rule(&alb_sgs, &src, 443) {
+        match find_admitting_rule_with(&alb_sgs, &src, 443, &ctx.r.prefix_lists) {
             Some(rule) => evidence.push(format!("clients {cidr} → ALB:443 allowed by {rule}")),
             None => {
-                let pl = crate::net::prefix_list_rules(&alb_sgs, 443);
+                let pl = crate::net::prefix_list_rules(&alb_sgs, 443, &ctx.r.prefix_lists);
                 if pl.is_empty() {
                     gaps.push(format!(
                         "the ALB's security groups ({}) do not admit TCP 443 from {cidr}",
@@ -399,14 +400,15 @@ pub fn security_groups(ctx: &Ctx) -> Outcome {
         let node_sgs = groups_of(&n.security_groups);
         for port in &ports {
             for src in &alb_sources {
-                match find_admitting_rule(&node_sgs, src, *port) {
+                match find_admitting_rule_with(&node_sgs, src, *port, &ctx.r.prefix_lists) {
                     Some(rule) => evidence.push(format!(
                         "{} → targets ({}):{port} allowed by {rule}",
                         src.label,
                         n.security_groups.join(", ")
                     )),
                     None => {
-                        let pl = crate::net::prefix_list_rules(&node_sgs, *port);
+                        let pl =
+                            crate::net::prefix_list_rules(&node_sgs, *port, &ctx.r.prefix_lists);
                         if pl.is_empty() {
                             gaps.push(format!(
                                 "the targets' security groups ({}) do not admit TCP {port} from the ALB ({} or its subnet {})",
@@ -431,8 +433,9 @@ pub fn security_groups(ctx: &Ctx) -> Outcome {
     if gaps.is_empty() && !unresolved.is_empty() {
         return Err(Problem::Undetermined {
             message: format!(
-                "{} — a managed prefix list, which this tool does not resolve",
-                unresolved.join("; ")
+                "{} — a managed prefix list whose entries are not known{}",
+                unresolved.join("; "),
+                prefix_list_failure(ctx)
             ),
             hint: "check the prefix list's entries (aws ec2 get-managed-prefix-list-entries), or admit the sources by security group or CIDR".into(),
         });

@@ -15,8 +15,16 @@ pub mod tls;
 
 use crate::check::{need, resolved, Ctx, Outcome, Problem, Verdict};
 use crate::model::SecurityGroup;
-use crate::net::find_admitting_rule;
+use crate::net::find_admitting_rule_with;
 use crate::report::Status;
+
+/// Why prefix-list entries are missing, for messages: the failed call, if any.
+pub(crate) fn prefix_list_failure(ctx: &Ctx) -> String {
+    match ctx.inv.prefix_lists.error() {
+        Some(e) => format!(" ({} failed: {})", e.action, e.message),
+        None => String::new(),
+    }
+}
 
 /// Shared by `postgres.reachable` and `redis.reachable`: do the data store's
 /// security groups admit TCP `port` from every worker node?
@@ -56,7 +64,7 @@ pub(crate) fn nodes_reach(
     let sources = nodes.sources(net);
     let mut blocked = Vec::new();
     for src in &sources {
-        match find_admitting_rule(&groups, src, port) {
+        match find_admitting_rule_with(&groups, src, port, &ctx.r.prefix_lists) {
             Some(rule) => evidence.push(format!("{} → {id}:{port}: allowed by {rule}", src.label)),
             None => {
                 blocked.push(src.label.clone());
@@ -79,7 +87,17 @@ pub(crate) fn nodes_reach(
             from.extend(
                 rule.prefix_lists
                     .iter()
-                    .map(|p| format!("{p} (prefix list, not resolved)")),
+                    .map(|p| match ctx.r.prefix_lists.get(p) {
+                        Some(entries) => format!(
+                            "{p} (prefix list: {})",
+                            entries
+                                .iter()
+                                .map(|e| e.to_string())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                        None => format!("{p} (prefix list, entries not known)"),
+                    }),
             );
             evidence.push(format!(
                 "rule on {}",
@@ -94,13 +112,14 @@ pub(crate) fn nodes_reach(
             "no worker nodes to check reachability from".into(),
         ));
     }
-    let unresolved = crate::net::prefix_list_rules(&groups, port);
+    let unresolved = crate::net::prefix_list_rules(&groups, port, &ctx.r.prefix_lists);
     if !blocked.is_empty() && !unresolved.is_empty() {
         return Err(Problem::Undetermined {
             message: format!(
-                "no rule admits TCP {port} to {what} {id} from {} by security group or CIDR, but {} open it to a managed prefix list, which this tool does not resolve",
+                "no rule admits TCP {port} to {what} {id} from {} by security group, CIDR or known prefix list, but {} open it to a managed prefix list whose entries are not known{}",
                 blocked.join(", "),
-                unresolved.join("; ")
+                unresolved.join("; "),
+                prefix_list_failure(ctx)
             ),
             hint: "check that the prefix list holds the worker nodes' subnets (aws ec2 get-managed-prefix-list-entries), or admit the node security group directly".into(),
         });

@@ -15,6 +15,7 @@ pub const IAM_ACTIONS: &[&str] = &[
     "ec2:DescribeSecurityGroups",
     "ec2:DescribeSubnets",
     "ec2:DescribeVolumes",
+    "ec2:GetManagedPrefixListEntries",
     "eks:DescribeAddon",
     "eks:DescribeCluster",
     "eks:DescribeNodegroup",
@@ -65,6 +66,10 @@ pub const DEPENDS_ON: &[(&str, &[&str])] = &[
     (
         "ec2:DescribeSecurityGroups",
         &["eks:DescribeCluster", "ec2:DescribeSubnets"],
+    ),
+    (
+        "ec2:GetManagedPrefixListEntries",
+        &["ec2:DescribeSecurityGroups"],
     ),
     ("eks:ListNodegroups", &[]),
     ("eks:DescribeNodegroup", &["eks:ListNodegroups"]),

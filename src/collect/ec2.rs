@@ -412,3 +412,37 @@ pub(super) async fn launch_template_versions(
     }
     Fetched::Ok(out)
 }
+
+/// The entries of the managed prefix lists that security-group rules name.
+pub(super) async fn prefix_lists(c: &Clients, ids: Vec<String>) -> Fetched<Vec<PrefixList>> {
+    use futures::StreamExt;
+    let answers: Vec<_> = futures::stream::iter(ids)
+        .map(|id| async move {
+            let entries: Result<Vec<_>, _> = c
+                .ec2
+                .get_managed_prefix_list_entries()
+                .prefix_list_id(&id)
+                .max_results(1000)
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await;
+            (id, entries)
+        })
+        .buffered(super::FAN_OUT)
+        .collect()
+        .await;
+    let mut out = Vec::new();
+    for (id, entries) in answers {
+        let entries = fetch!("ec2:GetManagedPrefixListEntries", entries);
+        out.push(PrefixList {
+            id,
+            cidrs: entries
+                .iter()
+                .filter_map(|e| e.cidr().map(str::to_string))
+                .collect(),
+        });
+    }
+    Fetched::Ok(out)
+}

@@ -247,27 +247,50 @@ pub async fn collect(
 
     // Boxed: the branches together are too large a future for a thread's stack.
     let network = Box::pin(async {
+        use Fetched::NotCollected as N;
         if !(want(Need::Network) || want(Need::SecurityGroups)) {
-            return (
-                Fetched::NotCollected,
-                Fetched::NotCollected,
-                Fetched::NotCollected,
-            );
+            return (N, N, N, N);
         }
         match vpc_of().await {
             Ok(vpc) => {
-                let sgs = when(want(Need::SecurityGroups), ec2::security_groups(c, &vpc));
-                futures::join!(ec2::subnets(c, &vpc), ec2::route_tables(c, &vpc), sgs)
+                // The security groups, then the entries of the managed
+                // prefix lists their rules name.
+                let sgs = async {
+                    if !want(Need::SecurityGroups) {
+                        return (N, N);
+                    }
+                    let sgs = ec2::security_groups(c, &vpc).await;
+                    let lists = match &sgs {
+                        Fetched::Ok(groups) => {
+                            let ids: BTreeSet<String> = groups
+                                .iter()
+                                .flat_map(|g| g.ingress.iter())
+                                .flat_map(|r| r.prefix_lists.iter().cloned())
+                                .collect();
+                            if ids.is_empty() {
+                                Fetched::Ok(Vec::new())
+                            } else {
+                                ec2::prefix_lists(c, ids.into_iter().collect()).await
+                            }
+                        }
+                        Fetched::Failed(e) => Fetched::Failed(e.clone()),
+                        Fetched::NotCollected => N,
+                    };
+                    (sgs, lists)
+                };
+                let (subnets, tables, (sgs, lists)) =
+                    futures::join!(ec2::subnets(c, &vpc), ec2::route_tables(c, &vpc), sgs);
+                (subnets, tables, sgs, lists)
             }
-            Err(e) => (
-                Fetched::Failed(e.clone()),
-                Fetched::Failed(e.clone()),
-                if want(Need::SecurityGroups) {
-                    Fetched::Failed(e)
-                } else {
-                    Fetched::NotCollected
-                },
-            ),
+            Err(e) => {
+                let sgs = want(Need::SecurityGroups);
+                (
+                    Fetched::Failed(e.clone()),
+                    Fetched::Failed(e.clone()),
+                    failed_if(sgs, &e),
+                    failed_if(sgs, &e),
+                )
+            }
         }
     });
 
@@ -538,7 +561,12 @@ pub async fn collect(
     inv.vpc_id = vpc.ok();
     inv.vpc_source = Some(vpc_source).filter(|s| !s.is_empty());
     inv.cluster = cluster;
-    (inv.subnets, inv.route_tables, inv.security_groups) = network;
+    (
+        inv.subnets,
+        inv.route_tables,
+        inv.security_groups,
+        inv.prefix_lists,
+    ) = network;
     (
         inv.nodegroups,
         inv.instances,
@@ -582,6 +610,15 @@ pub async fn collect(
         });
     }
     Ok(inv)
+}
+
+/// `e` when the data was wanted, else not collected.
+fn failed_if<T>(wanted: bool, e: &CallError) -> Fetched<T> {
+    if wanted {
+        Fetched::Failed(e.clone())
+    } else {
+        Fetched::NotCollected
+    }
 }
 
 /// `fetch`'s answer when a selected requirement needs it; otherwise the

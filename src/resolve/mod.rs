@@ -130,6 +130,8 @@ pub struct Resolved<'a> {
     pub postgres: Result<Postgres<'a>, Problem>,
     pub redis: Result<Redis<'a>, Problem>,
     pub alb: Result<Alb<'a>, Problem>,
+    /// Managed prefix lists whose entries are known.
+    pub prefix_lists: crate::net::PrefixLists,
     /// The certificate `tls.certificate` judges: at the installed stage the
     /// best one the ALB's 443 listener serves for the domain, before it the
     /// best one in ACM; `None` when none covers the domain.
@@ -156,6 +158,18 @@ impl<'a> Resolved<'a> {
         };
         let certificate = certificate::chosen(inv, alb.as_ref().ok(), stage, now);
         let network = vpc.clone().and_then(|_| Network::build(inv));
+        let prefix_lists: crate::net::PrefixLists = inv
+            .prefix_lists
+            .ok()
+            .into_iter()
+            .flatten()
+            .map(|p| {
+                (
+                    p.id.clone(),
+                    p.cidrs.iter().filter_map(|c| c.parse().ok()).collect(),
+                )
+            })
+            .collect();
         let nodes = Nodes::build(inv);
         // Whether a data store's security groups admit every worker node on
         // its port: how discovery tells several candidates apart.
@@ -168,9 +182,9 @@ impl<'a> Resolved<'a> {
                 all.iter().filter(|g| sgs.contains(&g.id)).collect();
             let sources = nodes.sources(net);
             !sources.is_empty()
-                && sources
-                    .iter()
-                    .all(|s| crate::net::find_admitting_rule(&groups, s, port).is_some())
+                && sources.iter().all(|s| {
+                    crate::net::find_admitting_rule_with(&groups, s, port, &prefix_lists).is_some()
+                })
         };
         Resolved {
             postgres: postgres::resolve(inv, v, &admits),
@@ -179,6 +193,7 @@ impl<'a> Resolved<'a> {
             nodes,
             alb,
             certificate,
+            prefix_lists,
             vpc,
         }
     }

@@ -195,9 +195,10 @@ fn a_denied_call_errors_only_the_requirements_that_need_it() {
     }
 }
 
-/// A rule whose source is a managed prefix list cannot be resolved by the
-/// tool: when nothing else admits the nodes, the answer is unknown (`error`,
-/// naming the prefix list), never `pass` and never a confident `fail`.
+/// A rule whose source is a managed prefix list whose entries are not
+/// known (not collected, or GetManagedPrefixListEntries failed): when
+/// nothing else admits the nodes, the answer is unknown (`error`, naming the
+/// prefix list), never `pass` and never a confident `fail`.
 #[test]
 fn prefix_list_rules_are_unknown_not_pass_or_fail() {
     let mut v = base();
@@ -263,4 +264,40 @@ fn every_requirement_has_its_logic_and_tests_under_its_id() {
             &prefix[3..]
         );
     }
+}
+
+/// Prefix lists with known entries are matched like CIDRs: an entry that
+/// holds the nodes admits them, none that does refuses them, and a denied
+/// GetManagedPrefixListEntries is named.
+#[test]
+fn prefix_list_entries_give_a_real_verdict() {
+    let with_list = |cidrs: Value| {
+        let mut v = base();
+        rules_of(&mut v, "langsmith-postgres")[0] = json!({"protocol": "tcp", "from_port": 5432, "to_port": 5432, "prefix_lists": ["pl-0123abcd"]});
+        v["prefix_lists"] = json!({"ok": [{"id": "pl-0123abcd", "cidrs": cidrs}]});
+        v
+    };
+    let f = one(
+        &with_list(json!(["10.0.0.0/16", "2600:1f18::/56"])),
+        "postgres.reachable",
+    );
+    assert_eq!(f.status, Status::Pass, "{} {:#?}", f.message, f.evidence);
+    assert!(
+        f.evidence
+            .iter()
+            .any(|e| e.contains("prefix list pl-0123abcd (entry 10.0.0.0/16)")),
+        "{:#?}",
+        f.evidence
+    );
+    let f = one(&with_list(json!(["192.168.0.0/16"])), "postgres.reachable");
+    assert_eq!(f.status, Status::Fail, "{}", f.message);
+    let mut v = with_list(json!([]));
+    deny(&mut v, "prefix_lists", "ec2:GetManagedPrefixListEntries");
+    let f = one(&v, "postgres.reachable");
+    assert_eq!(f.status, Status::Error, "{}", f.message);
+    assert!(
+        f.message.contains("ec2:GetManagedPrefixListEntries"),
+        "{}",
+        f.message
+    );
 }

@@ -76,6 +76,8 @@ pub struct Variant {
     pub pg_read_replica: bool,
     /// The database is a Multi-AZ DB cluster (engine postgres) instead of an instance.
     pub pg_multi_az_cluster: bool,
+    /// The database also admits a managed prefix list holding the VPC's CIDR.
+    pub pg_prefix_list: bool,
 }
 
 impl Default for Variant {
@@ -114,6 +116,7 @@ impl Default for Variant {
             ebs_csi_irsa_role: false,
             pg_read_replica: false,
             pg_multi_az_cluster: false,
+            pg_prefix_list: false,
         }
     }
 }
@@ -528,6 +531,38 @@ async fn seed_deployment(conf: &aws_types::SdkConfig, v: &Variant) -> Seeded {
             .publicly_accessible(v.pg_public)
             .backup_retention_period(v.pg_backup_days)
             .storage_encrypted(v.pg_encrypted)
+            .send()
+            .await
+            .unwrap();
+    }
+    if v.pg_prefix_list {
+        let pl = ec2
+            .create_managed_prefix_list()
+            .prefix_list_name("langsmith-vpc")
+            .address_family("IPv4")
+            .max_entries(5)
+            .entries(
+                ec2t::AddPrefixListEntry::builder()
+                    .cidr("10.0.0.0/16")
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap()
+            .prefix_list()
+            .and_then(|p| p.prefix_list_id())
+            .unwrap()
+            .to_string();
+        ec2.authorize_security_group_ingress()
+            .group_id(&s.db_sg)
+            .ip_permissions(
+                ec2t::IpPermission::builder()
+                    .ip_protocol("tcp")
+                    .from_port(5432)
+                    .to_port(5432)
+                    .prefix_list_ids(ec2t::PrefixListId::builder().prefix_list_id(pl).build())
+                    .build(),
+            )
             .send()
             .await
             .unwrap();
