@@ -134,6 +134,9 @@ pub struct Inventory {
     pub db_clusters: Fetched<Vec<DbCluster>>,
     #[serde(default)]
     pub db_subnet_groups: Fetched<Vec<SubnetGroup>>,
+    /// RDS Proxies (PostgreSQL engine family) and their targets.
+    #[serde(default)]
+    pub db_proxies: Fetched<Vec<DbProxy>>,
     #[serde(default)]
     pub cache_clusters: Fetched<Vec<CacheCluster>>,
     #[serde(default)]
@@ -217,6 +220,7 @@ impl Inventory {
             db_instances: Fetched::NotCollected,
             db_clusters: Fetched::NotCollected,
             db_subnet_groups: Fetched::NotCollected,
+            db_proxies: Fetched::NotCollected,
             cache_clusters: Fetched::NotCollected,
             replication_groups: Fetched::NotCollected,
             cache_subnet_groups: Fetched::NotCollected,
@@ -256,6 +260,7 @@ impl Inventory {
             self.db_instances.error(),
             self.db_clusters.error(),
             self.db_subnet_groups.error(),
+            self.db_proxies.error(),
             self.cache_clusters.error(),
             self.replication_groups.error(),
             self.cache_subnet_groups.error(),
@@ -553,6 +558,27 @@ pub struct DbCluster {
     pub backup_retention_days: Option<i32>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: BTreeMap<String, String>,
+}
+
+/// An RDS Proxy and the databases it fronts (DescribeDBProxies,
+/// DescribeDBProxyTargets).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct DbProxy {
+    pub name: String,
+    #[serde(default)]
+    pub engine_family: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub vpc_id: Option<String>,
+    #[serde(default)]
+    pub security_group_ids: Vec<String>,
+    #[serde(default)]
+    pub subnet_ids: Vec<String>,
+    /// The instance and cluster identifiers behind it (`RdsResourceId`,
+    /// `TrackedClusterId`).
+    #[serde(default)]
+    pub targets: Vec<String>,
 }
 
 /// An RDS DB subnet group or an ElastiCache cache subnet group.

@@ -1577,3 +1577,22 @@ async fn a_prefix_list_that_holds_the_nodes_admits_them() {
         .iter()
         .any(|r| r.action == "ec2:GetManagedPrefixListEntries"));
 }
+
+/// An RDS Proxy in front of the database, which admits only the proxy:
+/// reachable through the proxy (DescribeDBProxies, DescribeDBProxyTargets).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_database_is_reached_through_its_rds_proxy() {
+    let run = scenario(
+        Variant {
+            pg_behind_proxy: true,
+            ..Variant::default()
+        },
+        &["--only", "postgres.reachable"],
+    )
+    .await;
+    expect(&run.report, &[("postgres.reachable", "pass")]);
+    let msg = result(&run.report, "postgres.reachable")["message"]
+        .as_str()
+        .unwrap();
+    assert!(msg.contains("through RDS Proxy langsmith-proxy"), "{msg}");
+}

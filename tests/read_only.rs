@@ -91,6 +91,7 @@ async fn a_full_run_sends_only_reads_each_once() {
         &Variant {
             launch_template: Some("m5.4xlarge"),
             pg_prefix_list: true,
+            pg_behind_proxy: true,
             ..Variant::default()
         },
     )

@@ -1,7 +1,9 @@
 //! `postgres.*` requirements.
 
 use super::nodes_reach;
-use crate::check::{resolved, Ctx, Outcome, Problem, Verdict};
+use crate::check::{need, resolved, Ctx, Outcome, Problem, Verdict};
+use crate::model::SecurityGroup;
+use crate::net::{find_admitting_rule_with, Source};
 use crate::report::Status;
 
 /// The major version of a PostgreSQL engine version string, compared
@@ -85,10 +87,108 @@ pub fn version(ctx: &Ctx) -> Outcome {
 }
 
 /// `postgres.reachable`: the database's security groups admit the nodes.
+/// `postgres.reachable`: the database admits the worker nodes on its port,
+/// directly or through an RDS Proxy in front of it (nodes → proxy on 5432,
+/// proxy → database on its port).
 pub fn reachable(ctx: &Ctx) -> Outcome {
     let pg = resolved(&ctx.r.postgres)?;
-    nodes_reach(ctx, pg.kind, pg.id, &pg.security_groups, pg.port, "")
+    let direct = nodes_reach(ctx, pg.kind, pg.id, &pg.security_groups, pg.port, "")?;
+    if direct.status != Status::Fail {
+        return Ok(direct);
+    }
+    if pg.proxies.is_empty() {
+        // A proxy the answers could not show might be the way in.
+        if let Some(why) = &pg.proxies_unknown {
+            return Err(Problem::Undetermined {
+                message: format!("{}; whether an RDS Proxy fronts it is unknown: {why}", direct.message),
+                hint: "grant rds:DescribeDBProxies and rds:DescribeDBProxyTargets, or check the database's RDS Proxies in the console".into(),
+            });
+        }
+        return Ok(direct);
+    }
+    let net = resolved(&ctx.r.network)?;
+    let all = need(&ctx.inv.security_groups, "security groups")?;
+    let db_groups: Vec<&SecurityGroup> = all
+        .iter()
+        .filter(|g| pg.security_groups.contains(&g.id))
+        .collect();
+    let mut evidence = direct.evidence.clone();
+    for p in &pg.proxies {
+        let to_proxy = nodes_reach(
+            ctx,
+            "RDS Proxy",
+            &p.name,
+            &p.security_group_ids,
+            PROXY_PORT,
+            "",
+        )?;
+        evidence.push(format!(
+            "through RDS Proxy {}: {}",
+            p.name, to_proxy.message
+        ));
+        if to_proxy.status != Status::Pass {
+            continue;
+        }
+        let mut blocked = Vec::new();
+        for s in &p.subnet_ids {
+            let src = Source {
+                label: format!("RDS Proxy {} in {s}", p.name),
+                security_groups: p.security_group_ids.clone(),
+                cidr: net.cidr(s),
+            };
+            match find_admitting_rule_with(&db_groups, &src, pg.port, &ctx.r.prefix_lists) {
+                Some(rule) => evidence.push(format!(
+                    "{} → {}:{}: allowed by {rule}",
+                    src.label, pg.id, pg.port
+                )),
+                None => blocked.push(src.label),
+            }
+        }
+        if blocked.is_empty() && !p.subnet_ids.is_empty() {
+            evidence.extend(to_proxy.evidence);
+            let mut resources = direct.resources.clone();
+            resources.push(p.name.clone());
+            resources.extend(p.security_group_ids.iter().cloned());
+            return Ok(Verdict::new(
+                Status::Pass,
+                format!(
+                    "the worker nodes reach {} {} through RDS Proxy {} (nodes → proxy on {PROXY_PORT}, proxy → database on {})",
+                    pg.kind, pg.id, p.name, pg.port
+                ),
+            )
+            .evidence(evidence)
+            .resources(resources));
+        }
+        evidence.push(format!(
+            "the security groups of {} {} do not admit RDS Proxy {} from {}",
+            pg.kind,
+            pg.id,
+            p.name,
+            if blocked.is_empty() {
+                "any subnet (the proxy reports none)".to_string()
+            } else {
+                blocked.join(", ")
+            }
+        ));
+    }
+    Ok(Verdict::new(
+        Status::Fail,
+        format!(
+            "{}; no RDS Proxy in front of it ({}) completes the path either",
+            direct.message,
+            pg.proxies
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    )
+    .evidence(evidence)
+    .resources(direct.resources))
 }
+
+/// The port an RDS Proxy for PostgreSQL listens on.
+const PROXY_PORT: i32 = 5432;
 
 /// `postgres.backups`: automated backups are on.
 pub fn backups(ctx: &Ctx) -> Outcome {

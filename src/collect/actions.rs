@@ -38,6 +38,8 @@ pub const IAM_ACTIONS: &[&str] = &[
     "iam:ListRoles",
     "rds:DescribeDBClusters",
     "rds:DescribeDBInstances",
+    "rds:DescribeDBProxies",
+    "rds:DescribeDBProxyTargets",
     "rds:DescribeDBSubnetGroups",
     "route53:ListHostedZones",
     "route53:ListResourceRecordSets",
@@ -89,6 +91,8 @@ pub const DEPENDS_ON: &[(&str, &[&str])] = &[
     ),
     ("rds:DescribeDBInstances", &[]),
     ("rds:DescribeDBClusters", &[]),
+    ("rds:DescribeDBProxies", &[]),
+    ("rds:DescribeDBProxyTargets", &["rds:DescribeDBProxies"]),
     (
         "rds:DescribeDBSubnetGroups",
         &["rds:DescribeDBInstances", "rds:DescribeDBClusters"],

@@ -363,15 +363,15 @@ pub async fn collect(
 
     let postgres = Box::pin(async {
         if !want(Need::Postgres) {
-            return (
-                Fetched::NotCollected,
-                Fetched::NotCollected,
-                Fetched::NotCollected,
-            );
+            use Fetched::NotCollected as N;
+            return (N, N, N, N);
         }
         let id = target.postgres.as_deref();
-        let (instances, clusters) =
-            futures::join!(rds::db_instances(c, id), rds::db_clusters(c, id));
+        let (instances, clusters, proxies) = futures::join!(
+            rds::db_instances(c, id),
+            rds::db_clusters(c, id),
+            rds::db_proxies(c)
+        );
         // Aurora clusters name their subnet group; its VPC and subnets are
         // inline on member instances, so only memberless clusters need a lookup.
         let mut names = BTreeSet::new();
@@ -386,7 +386,7 @@ pub async fn collect(
             }
         }
         let groups = rds::db_subnet_groups(c, names.into_iter().collect()).await;
-        (instances, clusters, groups)
+        (instances, clusters, groups, proxies)
     });
 
     let redis = Box::pin(async {
@@ -575,7 +575,12 @@ pub async fn collect(
         inv.fargate_profiles,
         inv.vpc_cni_config,
     ) = nodes;
-    (inv.db_instances, inv.db_clusters, inv.db_subnet_groups) = postgres;
+    (
+        inv.db_instances,
+        inv.db_clusters,
+        inv.db_subnet_groups,
+        inv.db_proxies,
+    ) = postgres;
     (
         inv.cache_clusters,
         inv.replication_groups,

@@ -5,7 +5,7 @@
 use futures::StreamExt;
 
 use super::{call_error, Clients, FAN_OUT};
-use crate::model::{DbCluster, DbInstance, Fetched, SubnetGroup};
+use crate::model::{DbCluster, DbInstance, DbProxy, Fetched, SubnetGroup};
 
 fn rds_filter(name: &str, values: &[&str]) -> aws_sdk_rds::types::Filter {
     let mut b = aws_sdk_rds::types::Filter::builder().name(name);
@@ -179,6 +179,64 @@ pub(super) async fn db_subnet_groups(c: &Clients, names: Vec<String>) -> Fetched
                     .collect(),
             });
         }
+    }
+    Fetched::Ok(out)
+}
+
+/// RDS Proxies of the PostgreSQL engine family, each with the databases
+/// behind it.
+pub(super) async fn db_proxies(c: &Clients) -> Fetched<Vec<DbProxy>> {
+    let items: Vec<_> = fetch!(
+        "rds:DescribeDBProxies",
+        c.rds
+            .describe_db_proxies()
+            .max_records(100)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+    );
+    let proxies: Vec<_> = items
+        .iter()
+        .filter(|p| p.engine_family() == Some("POSTGRESQL"))
+        .collect();
+    let targets: Vec<_> = futures::stream::iter(proxies.iter())
+        .map(|p| async move {
+            let targets: Result<Vec<_>, _> = c
+                .rds
+                .describe_db_proxy_targets()
+                .db_proxy_name(p.db_proxy_name().unwrap_or_default())
+                .max_records(100)
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await;
+            targets
+        })
+        .buffered(FAN_OUT)
+        .collect()
+        .await;
+    let mut out = Vec::new();
+    for (p, t) in proxies.iter().zip(targets) {
+        let t = fetch!("rds:DescribeDBProxyTargets", t);
+        out.push(DbProxy {
+            name: p.db_proxy_name().unwrap_or_default().to_string(),
+            engine_family: p.engine_family().unwrap_or_default().to_string(),
+            status: p
+                .status()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
+            vpc_id: p.vpc_id().map(str::to_string),
+            security_group_ids: p.vpc_security_group_ids().to_vec(),
+            subnet_ids: p.vpc_subnet_ids().to_vec(),
+            targets: t
+                .iter()
+                .filter_map(|x| x.rds_resource_id().or(x.tracked_cluster_id()))
+                .map(str::to_string)
+                .collect(),
+        });
     }
     Fetched::Ok(out)
 }

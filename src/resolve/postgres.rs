@@ -5,7 +5,7 @@
 //! for the cluster.
 
 use super::{named_or_tagged_for, narrow, need, pick_one, Problem};
-use crate::model::{DbCluster, DbInstance, Fetched, Inventory};
+use crate::model::{DbCluster, DbInstance, DbProxy, Fetched, Inventory};
 
 #[derive(Debug, Clone)]
 pub struct Postgres<'a> {
@@ -21,15 +21,45 @@ pub struct Postgres<'a> {
     pub security_groups: Vec<String>,
     /// Instances that are publicly accessible (the instance itself or Aurora members).
     pub public_instances: Vec<&'a str>,
+    /// A cluster's member instances.
+    pub members: Vec<&'a str>,
     pub instance_class: Option<&'a str>,
     pub backup_retention_days: Option<i32>,
     pub storage_encrypted: Option<bool>,
     tags: &'a std::collections::BTreeMap<String, String>,
     /// Other databases discovery saw and left out, and why.
     pub left_out: Vec<String>,
+    /// RDS Proxies in front of this database.
+    pub proxies: Vec<&'a DbProxy>,
+    /// Why the proxies are unknown, when DescribeDBProxies failed.
+    pub proxies_unknown: Option<String>,
 }
 
 pub(crate) fn resolve<'a>(
+    inv: &'a Inventory,
+    vpc: Option<&str>,
+    admits_nodes: &dyn Fn(&[String], i32) -> bool,
+) -> Result<Postgres<'a>, Problem> {
+    let mut pg = resolve_db(inv, vpc, admits_nodes)?;
+    match &inv.db_proxies {
+        Fetched::Ok(proxies) => {
+            let ids: Vec<&str> = std::iter::once(pg.id)
+                .chain(pg.members.iter().copied())
+                .collect();
+            pg.proxies = proxies
+                .iter()
+                .filter(|p| p.targets.iter().any(|t| ids.contains(&t.as_str())))
+                .collect();
+        }
+        Fetched::Failed(e) => {
+            pg.proxies_unknown = Some(format!("{} failed ({})", e.action, e.message))
+        }
+        Fetched::NotCollected => {}
+    }
+    Ok(pg)
+}
+
+fn resolve_db<'a>(
     inv: &'a Inventory,
     vpc: Option<&str>,
     admits_nodes: &dyn Fn(&[String], i32) -> bool,
@@ -73,11 +103,14 @@ pub(crate) fn resolve<'a>(
                 .filter(|m| m.publicly_accessible)
                 .map(|m| m.id.as_str())
                 .collect(),
+            members: members.iter().map(|m| m.id.as_str()).collect(),
             instance_class: members.iter().find_map(|m| m.instance_class.as_deref()),
             backup_retention_days: c.backup_retention_days,
             storage_encrypted: c.storage_encrypted,
             tags: &c.tags,
             left_out: Vec::new(),
+            proxies: Vec::new(),
+            proxies_unknown: None,
         })
     };
     let from_instance = |i: &'a DbInstance| Postgres {
@@ -95,11 +128,14 @@ pub(crate) fn resolve<'a>(
         } else {
             vec![]
         },
+        members: Vec::new(),
         instance_class: i.instance_class.as_deref(),
         backup_retention_days: i.backup_retention_days,
         storage_encrypted: i.storage_encrypted,
         tags: &i.tags,
         left_out: Vec::new(),
+        proxies: Vec::new(),
+        proxies_unknown: None,
     };
     if let Some(want) = inv.target.postgres.as_deref() {
         if let Some(c) = clusters.iter().find(|c| c.id == want) {

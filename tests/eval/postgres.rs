@@ -301,3 +301,58 @@ fn postgres_version_multi_az_db_cluster() {
         .message
         .starts_with("Multi-AZ DB cluster langsmith-pg runs PostgreSQL 16.4"));
 }
+
+/// RDS Proxy in front of the database: the database admits only the
+/// proxy, the proxy admits the nodes — reachable through the proxy.
+#[test]
+fn postgres_reachable_through_rds_proxy() {
+    let mut v = base();
+    let nodes_sg = sg_named(&v, "langsmith-nodes");
+    let private = v["cluster"]["ok"]["subnet_ids"].clone();
+    let vpc = v["vpc_id"].clone();
+    ok(&mut v, "security_groups").push(json!({
+        "id": "sg-proxy", "name": "langsmith-proxy", "vpc_id": vpc,
+        "ingress": [{"protocol": "tcp", "from_port": 5432, "to_port": 5432, "security_groups": [nodes_sg]}]
+    }));
+    db_rules(
+        &mut v,
+        json!([{"protocol": "tcp", "from_port": 5432, "to_port": 5432, "security_groups": ["sg-proxy"]}]),
+    );
+    // Without the proxy in the answers: the database refuses the nodes.
+    v["db_proxies"] = json!({"ok": []});
+    assert_eq!(one(&v, "postgres.reachable").status, Status::Fail);
+    v["db_proxies"] = json!({"ok": [{
+        "name": "langsmith-proxy", "engine_family": "POSTGRESQL", "status": "available",
+        "security_group_ids": ["sg-proxy"], "subnet_ids": private, "targets": ["langsmith-postgres"]
+    }]});
+    let f = one(&v, "postgres.reachable");
+    assert_eq!(f.status, Status::Pass, "{} {:#?}", f.message, f.evidence);
+    assert!(
+        f.message.contains("through RDS Proxy langsmith-proxy"),
+        "{}",
+        f.message
+    );
+    // A proxy that fronts another database does not count.
+    v["db_proxies"]["ok"][0]["targets"] = json!(["another-db"]);
+    assert_eq!(one(&v, "postgres.reachable").status, Status::Fail);
+    // The proxy does not admit the nodes: still a failure, with the reason.
+    v["db_proxies"]["ok"][0]["targets"] = json!(["langsmith-postgres"]);
+    for g in ok(&mut v, "security_groups") {
+        if g["id"] == "sg-proxy" {
+            g["ingress"] = json!([]);
+        }
+    }
+    let f = one(&v, "postgres.reachable");
+    assert_eq!(f.status, Status::Fail, "{}", f.message);
+    assert!(
+        f.message
+            .contains("no RDS Proxy in front of it (langsmith-proxy)"),
+        "{}",
+        f.message
+    );
+    // Proxies unknown while the direct path fails: unknown, not a failure.
+    deny(&mut v, "db_proxies", "rds:DescribeDBProxies");
+    let f = one(&v, "postgres.reachable");
+    assert_eq!(f.status, Status::Error, "{}", f.message);
+    assert!(f.message.contains("rds:DescribeDBProxies"), "{}", f.message);
+}

@@ -78,6 +78,8 @@ pub struct Variant {
     pub pg_multi_az_cluster: bool,
     /// The database also admits a managed prefix list holding the VPC's CIDR.
     pub pg_prefix_list: bool,
+    /// An RDS Proxy in front of the database, which admits only the proxy.
+    pub pg_behind_proxy: bool,
 }
 
 impl Default for Variant {
@@ -117,6 +119,7 @@ impl Default for Variant {
             pg_read_replica: false,
             pg_multi_az_cluster: false,
             pg_prefix_list: false,
+            pg_behind_proxy: false,
         }
     }
 }
@@ -563,6 +566,58 @@ async fn seed_deployment(conf: &aws_types::SdkConfig, v: &Variant) -> Seeded {
                     .prefix_list_ids(ec2t::PrefixListId::builder().prefix_list_id(pl).build())
                     .build(),
             )
+            .send()
+            .await
+            .unwrap();
+    }
+    if v.pg_behind_proxy {
+        let proxy_sg = ec2
+            .create_security_group()
+            .group_name("langsmith-proxy")
+            .description("langsmith-proxy")
+            .vpc_id(&s.vpc)
+            .send()
+            .await
+            .unwrap()
+            .group_id()
+            .unwrap()
+            .to_string();
+        ec2.authorize_security_group_ingress()
+            .group_id(&proxy_sg)
+            .ip_permissions(from_sg(5432, &s.node_sg))
+            .send()
+            .await
+            .unwrap();
+        ec2.revoke_security_group_ingress()
+            .group_id(&s.db_sg)
+            .ip_permissions(from_sg(5432, &s.node_sg))
+            .send()
+            .await
+            .unwrap();
+        ec2.authorize_security_group_ingress()
+            .group_id(&s.db_sg)
+            .ip_permissions(from_sg(5432, &proxy_sg))
+            .send()
+            .await
+            .unwrap();
+        rds.create_db_proxy()
+            .db_proxy_name("langsmith-proxy")
+            .engine_family(aws_sdk_rds::types::EngineFamily::Postgresql)
+            .role_arn("arn:aws:iam::123456789012:role/langsmith-proxy")
+            .auth(
+                aws_sdk_rds::types::UserAuthConfig::builder()
+                    .auth_scheme(aws_sdk_rds::types::AuthScheme::Secrets)
+                    .secret_arn("arn:aws:secretsmanager:us-east-1:123456789012:secret:langsmith")
+                    .build(),
+            )
+            .set_vpc_subnet_ids(Some(s.private_subnets.clone()))
+            .vpc_security_group_ids(&proxy_sg)
+            .send()
+            .await
+            .unwrap();
+        rds.register_db_proxy_targets()
+            .db_proxy_name("langsmith-proxy")
+            .db_instance_identifiers("langsmith-postgres")
             .send()
             .await
             .unwrap();
