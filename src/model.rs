@@ -314,6 +314,9 @@ pub struct Cluster {
     /// The cluster's OIDC issuer URL (for IRSA).
     #[serde(default)]
     pub oidc_issuer: Option<String>,
+    /// `kubernetesNetworkConfig.ipFamily`: `ipv4` or `ipv6`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_family: Option<String>,
     /// EKS Auto Mode, when DescribeCluster reports `computeConfig.enabled`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_mode: Option<AutoMode>,
@@ -402,6 +405,9 @@ pub struct Instance {
     pub availability_zone: Option<String>,
     #[serde(default)]
     pub private_ip: Option<String>,
+    /// Its primary IPv6 address, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv6: Option<String>,
     #[serde(default)]
     pub security_group_ids: Vec<String>,
     /// `eks:nodegroup-name` tag: set for managed node group members.
@@ -431,6 +437,9 @@ pub struct Subnet {
     pub availability_zone: String,
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
+    /// Its IPv6 CIDR block, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_cidr: Option<String>,
     /// The account that owns the subnet (another account's for a subnet
     /// shared with AWS RAM).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1,7 +1,7 @@
-//! IPv4 CIDR arithmetic and security-group rule matching.
+//! IPv4 and IPv6 CIDR arithmetic and security-group rule matching.
 
 use std::fmt;
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
 
 use crate::model::{SecurityGroup, SgRule};
@@ -61,6 +61,55 @@ impl fmt::Display for Cidr4 {
     }
 }
 
+/// An IPv6 network, normalised (host bits cleared).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cidr6 {
+    base: u128,
+    prefix: u8,
+}
+
+impl Cidr6 {
+    fn mask(prefix: u8) -> u128 {
+        if prefix == 0 {
+            0
+        } else {
+            u128::MAX << (128 - u32::from(prefix))
+        }
+    }
+
+    /// True when every address of `other` is inside `self`.
+    pub fn contains(&self, other: &Cidr6) -> bool {
+        self.prefix <= other.prefix && (other.base & Self::mask(self.prefix)) == self.base
+    }
+}
+
+impl FromStr for Cidr6 {
+    type Err = String;
+
+    /// `2600:1f18::/56`, or a bare address as a /128.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || format!("{s:?} is not an IPv6 CIDR");
+        let (addr, prefix) = match s.split_once('/') {
+            Some((a, p)) => (a, p.parse::<u8>().map_err(|_| bad())?),
+            None => (s, 128),
+        };
+        let addr: Ipv6Addr = addr.parse().map_err(|_| bad())?;
+        if prefix > 128 {
+            return Err(bad());
+        }
+        Ok(Cidr6 {
+            base: u128::from(addr) & Self::mask(prefix),
+            prefix,
+        })
+    }
+}
+
+impl fmt::Display for Cidr6 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", Ipv6Addr::from(self.base), self.prefix)
+    }
+}
+
 /// True when the rule admits TCP traffic to `port`.
 pub fn rule_allows_tcp_port(rule: &SgRule, port: i32) -> bool {
     match rule.protocol.as_str() {
@@ -114,12 +163,15 @@ pub fn describe_rule(group: &str, rule: &SgRule, source: &str) -> String {
 }
 
 /// One source that may need to reach a port: a worker node (or a modelled one).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Source {
     pub label: String,
     pub security_groups: Vec<String>,
     /// The subnet CIDR the source lives in (or its /32 address).
     pub cidr: Option<Cidr4>,
+    /// Its IPv6 subnet CIDR (or /128 address), when it sends over IPv6 (the
+    /// pods of an IPv6 EKS cluster).
+    pub cidr6: Option<Cidr6>,
 }
 
 /// Managed prefix lists whose entries are known: id → IPv4 CIDRs.
@@ -173,6 +225,13 @@ pub fn find_admitting_rule_with(
                             rule,
                             &format!("prefix list {pl} (entry {entry})"),
                         ));
+                    }
+                }
+            }
+            if let Some(src6) = &src.cidr6 {
+                for c in &rule.ipv6_cidrs {
+                    if c.parse::<Cidr6>().is_ok_and(|rc| rc.contains(src6)) {
+                        return Some(describe_rule(&group.id, rule, c));
                     }
                 }
             }
@@ -244,5 +303,17 @@ mod tests {
         r.from_port = None;
         r.to_port = None;
         assert!(rule_allows_tcp_port(&r, 6379));
+    }
+
+    #[test]
+    fn ipv6_containment() {
+        let c6 = |s: &str| s.parse::<Cidr6>().unwrap();
+        assert!(c6("2600:1f18::/56").contains(&c6("2600:1f18:0:10::/64")));
+        assert!(c6("2600:1f18::/56").contains(&c6("2600:1f18::5")));
+        assert!(!c6("2600:1f18::/56").contains(&c6("2600:1f19::/64")));
+        assert!(c6("::/0").contains(&c6("fd00::1")));
+        assert!("2600::/129".parse::<Cidr6>().is_err());
+        assert!("10.0.0.0/8".parse::<Cidr6>().is_err());
+        assert_eq!(c6("2600:1f18::9/56").to_string(), "2600:1f18::/56");
     }
 }

@@ -155,6 +155,7 @@ proptest! {
         if with_prefix_list { rule.prefix_lists.push("pl-12345".into()); }
         let group = SecurityGroup { id: "sg-db".into(), ingress: vec![rule], ..Default::default() };
         let src = Source {
+            cidr6: None,
             label: "node".into(),
             security_groups: vec![if same_group { "sg-nodes" } else { "sg-other" }.into()],
             cidr: Some(format!("{}/32", Ipv4Addr::from(node_ip)).parse().unwrap()),
@@ -181,6 +182,7 @@ proptest! {
             ..Default::default()
         };
         let src = Source {
+            cidr6: None,
             label: "node".into(),
             security_groups: vec!["sg-nodes".into()],
             cidr: Some(format!("{}/32", Ipv4Addr::from(node_ip)).parse().unwrap()),

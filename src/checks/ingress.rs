@@ -332,6 +332,7 @@ pub fn security_groups(ctx: &Ctx) -> Outcome {
             label: cidr.clone(),
             security_groups: Vec::new(),
             cidr: cidr.parse::<Cidr4>().ok(),
+            cidr6: None,
         };
         match find_admitting_rule_with(&alb_sgs, &src, 443, &ctx.r.prefix_lists) {
             Some(rule) => evidence.push(format!("clients {cidr} → ALB:443 allowed by {rule}")),
@@ -360,6 +361,7 @@ pub fn security_groups(ctx: &Ctx) -> Outcome {
             label: format!("ALB in {s}"),
             security_groups: lb.security_groups.clone(),
             cidr: net.get(s).and_then(|i| i.subnet.cidr.parse().ok()),
+            cidr6: None,
         })
         .collect();
     // Each target group's registered target ports, else its own port.

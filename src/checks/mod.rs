@@ -84,6 +84,7 @@ pub(crate) fn nodes_reach(
         for rule in &g.ingress {
             let mut from: Vec<String> = rule.security_groups.clone();
             from.extend(rule.ipv4_cidrs.iter().cloned());
+            from.extend(rule.ipv6_cidrs.iter().cloned());
             from.extend(
                 rule.prefix_lists
                     .iter()

@@ -135,6 +135,7 @@ pub fn reachable(ctx: &Ctx) -> Outcome {
                 label: format!("RDS Proxy {} in {s}", p.name),
                 security_groups: p.security_group_ids.clone(),
                 cidr: net.cidr(s),
+                cidr6: None,
             };
             match find_admitting_rule_with(&db_groups, &src, pg.port, &ctx.r.prefix_lists) {
                 Some(rule) => evidence.push(format!(

@@ -59,6 +59,10 @@ pub(super) async fn subnets(c: &Clients, vpc: &str) -> Fetched<Vec<Subnet>> {
             vpc_id: s.vpc_id().unwrap_or_default().to_string(),
             cidr: s.cidr_block().unwrap_or_default().to_string(),
             availability_zone: s.availability_zone().unwrap_or_default().to_string(),
+            ipv6_cidr: s
+                .ipv6_cidr_block_association_set()
+                .iter()
+                .find_map(|a| a.ipv6_cidr_block().map(str::to_string)),
             owner: s.owner_id().map(str::to_string),
             tags: s
                 .tags()
@@ -242,6 +246,7 @@ pub(super) async fn worker_instances(c: &Clients, cluster: &str) -> Fetched<Vec<
                     .and_then(|p| p.availability_zone())
                     .map(str::to_string),
                 private_ip: i.private_ip_address().map(str::to_string),
+                ipv6: i.ipv6_address().map(str::to_string),
                 security_group_ids: i
                     .security_groups()
                     .iter()

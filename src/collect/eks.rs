@@ -54,6 +54,10 @@ pub(super) async fn describe_cluster(c: &Clients, name: &str) -> Fetched<Cluster
             .and_then(|i| i.oidc())
             .and_then(|o| o.issuer())
             .map(str::to_string),
+        ip_family: cl
+            .kubernetes_network_config()
+            .and_then(|k| k.ip_family())
+            .map(|f| f.as_str().to_string()),
         auto_mode: cl
             .compute_config()
             .filter(|cc| cc.enabled() == Some(true))

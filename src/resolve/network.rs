@@ -122,6 +122,13 @@ impl<'a> Network<'a> {
             .collect()
     }
 
+    /// The IPv6 CIDR of one of the VPC's subnets.
+    pub fn cidr6(&self, id: &str) -> Option<crate::net::Cidr6> {
+        self.get(id)
+            .and_then(|i| i.subnet.ipv6_cidr.as_deref())
+            .and_then(|c| c.parse().ok())
+    }
+
     /// The CIDR of one of the VPC's subnets.
     pub fn cidr(&self, id: &str) -> Option<Cidr4> {
         self.get(id).and_then(|i| i.subnet.cidr.parse().ok())

@@ -225,6 +225,9 @@ pub struct Nodes<'a> {
     /// Instances tagged for the cluster that carry no node signal.
     pub left_out: Vec<String>,
     pub prefix_delegation: PrefixDelegation,
+    /// The cluster is IPv6 (`kubernetesNetworkConfig.ipFamily`): pods send
+    /// from IPv6 addresses too, so rules on `Ipv6Ranges` can admit them.
+    pub ipv6: bool,
     /// Said when the nodes are modelled from node groups.
     pub note: Option<String>,
 }
@@ -460,6 +463,11 @@ impl<'a> Nodes<'a> {
             fargate_profiles,
             left_out,
             prefix_delegation: pd,
+            ipv6: inv
+                .cluster
+                .ok()
+                .and_then(|c| c.ip_family.as_deref())
+                .is_some_and(|f| f.eq_ignore_ascii_case("ipv6")),
             note,
         })
     }
@@ -480,6 +488,12 @@ impl<'a> Nodes<'a> {
                         .as_deref()
                         .and_then(|ip| format!("{ip}/32").parse::<Cidr4>().ok())
                         .or_else(|| n.subnet_ids.first().and_then(|s| net.cidr(s))),
+                    // An IPv6 pod's address comes from its node's subnet.
+                    cidr6: if self.ipv6 {
+                        n.subnet_ids.first().and_then(|s| net.cidr6(s))
+                    } else {
+                        None
+                    },
                 })
                 .collect();
         }
@@ -490,6 +504,7 @@ impl<'a> Nodes<'a> {
                     label: format!("node group {} in {s}", g.name),
                     security_groups: g.security_groups.clone(),
                     cidr: net.cidr(s),
+                    cidr6: self.ipv6.then(|| net.cidr6(s)).flatten(),
                 });
             }
         }
@@ -499,6 +514,7 @@ impl<'a> Nodes<'a> {
                     label: format!("{} nodes in {s}", p.name()),
                     security_groups: p.security_groups.clone(),
                     cidr: net.cidr(s),
+                    cidr6: self.ipv6.then(|| net.cidr6(s)).flatten(),
                 });
             }
         }

@@ -356,3 +356,33 @@ fn postgres_reachable_through_rds_proxy() {
     assert_eq!(f.status, Status::Error, "{}", f.message);
     assert!(f.message.contains("rds:DescribeDBProxies"), "{}", f.message);
 }
+
+/// An IPv6 cluster: pods send from their node subnet's IPv6 range, so a
+/// rule on Ipv6Ranges admits them; in an IPv4 cluster the same rule does not.
+#[test]
+fn postgres_reachable_ipv6_cluster() {
+    let mut v = base();
+    for (k, s) in ok(&mut v, "subnets").iter_mut().enumerate() {
+        s["ipv6_cidr"] = json!(format!("2600:1f18:0:{k:x}::/64"));
+    }
+    db_rules(
+        &mut v,
+        json!([{"protocol": "tcp", "from_port": 5432, "to_port": 5432, "ipv6_cidrs": ["2600:1f18::/56"]}]),
+    );
+    let f = one(&v, "postgres.reachable");
+    assert_eq!(f.status, Status::Fail, "IPv4 cluster: {}", f.message);
+    v["cluster"]["ok"]["ip_family"] = json!("ipv6");
+    let f = one(&v, "postgres.reachable");
+    assert_eq!(f.status, Status::Pass, "{} {:#?}", f.message, f.evidence);
+    assert!(
+        f.evidence.iter().any(|e| e.contains("from 2600:1f18::/56")),
+        "{:#?}",
+        f.evidence
+    );
+    // Another IPv6 range does not.
+    db_rules(
+        &mut v,
+        json!([{"protocol": "tcp", "from_port": 5432, "to_port": 5432, "ipv6_cidrs": ["2600:1f19::/56"]}]),
+    );
+    assert_eq!(one(&v, "postgres.reachable").status, Status::Fail);
+}
