@@ -1516,63 +1516,21 @@ async fn untagged_public_subnets_before_the_alb_warn() {
 /// its entries are read (GetManagedPrefixListEntries) and decide.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_prefix_list_that_holds_the_nodes_admits_them() {
-    use aws_sdk_ec2::types as t;
-    let moto = Moto::start();
-    let conf = seed::sdk_config(&moto.endpoint(), REGION).await;
-    let seeded = seed::seed(&conf, &Variant::default()).await;
-    let ec2 = aws_sdk_ec2::Client::new(&conf);
-    let pl = ec2
-        .create_managed_prefix_list()
-        .prefix_list_name("langsmith-nodes")
-        .address_family("IPv4")
-        .max_entries(5)
-        .entries(t::AddPrefixListEntry::builder().cidr("10.0.0.0/16").build())
-        .send()
-        .await
-        .unwrap()
-        .prefix_list()
-        .and_then(|p| p.prefix_list_id())
-        .unwrap()
-        .to_string();
-    ec2.revoke_security_group_ingress()
-        .group_id(&seeded.db_sg)
-        .ip_permissions(
-            t::IpPermission::builder()
-                .ip_protocol("tcp")
-                .from_port(5432)
-                .to_port(5432)
-                .user_id_group_pairs(
-                    t::UserIdGroupPair::builder()
-                        .group_id(&seeded.node_sg)
-                        .build(),
-                )
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
-    ec2.authorize_security_group_ingress()
-        .group_id(&seeded.db_sg)
-        .ip_permissions(
-            t::IpPermission::builder()
-                .ip_protocol("tcp")
-                .from_port(5432)
-                .to_port(5432)
-                .prefix_list_ids(t::PrefixListId::builder().prefix_list_id(&pl).build())
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
-    let proxy = Proxy::start(&moto.endpoint(), &ProxyOptions::default());
-    let (report, _) = check(&proxy.endpoint(), &["--only", "postgres.reachable"]);
-    expect(&report, &[("postgres.reachable", "pass")]);
-    let ev = result(&report, "postgres.reachable")["evidence"].to_string();
-    assert!(
-        ev.contains(&format!("prefix list {pl} (entry 10.0.0.0/16)")),
-        "{ev}"
-    );
-    assert!(proxy
+    let run = scenario(
+        Variant {
+            db_rule_port: None,
+            pg_prefix_list: true,
+            ..Variant::default()
+        },
+        &["--only", "postgres.reachable"],
+    )
+    .await;
+    expect(&run.report, &[("postgres.reachable", "pass")]);
+    let ev = result(&run.report, "postgres.reachable")["evidence"].to_string();
+    assert!(ev.contains("from prefix list pl-"), "{ev}");
+    assert!(ev.contains("(entry 10.0.0.0/16)"), "{ev}");
+    assert!(run
+        .proxy
         .requests()
         .iter()
         .any(|r| r.action == "ec2:GetManagedPrefixListEntries"));

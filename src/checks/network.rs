@@ -125,6 +125,22 @@ fn unknown_note(unknown: &[&str]) -> String {
     )
 }
 
+/// Too few subnets of a kind: a failure, unless subnets whose routing is
+/// unknown might make up the difference.
+fn too_few(short: String, unknown: &[&str]) -> Verdict {
+    if unknown.is_empty() {
+        Verdict::new(Status::Fail, short)
+    } else {
+        Verdict::new(
+            Status::Warn,
+            format!(
+                "{short} among the subnets whose routing is visible; {}",
+                unknown_note(unknown)
+            ),
+        )
+    }
+}
+
 /// `network.public-subnets`: ≥2 public subnets in ≥2 AZs, usable for the ALB.
 /// The `kubernetes.io/role/elb` tag matters only for discovery by AWS Load
 /// Balancer Controller versions before 2.12.1: subnets an existing ALB
@@ -184,22 +200,14 @@ pub fn public_subnets(ctx: &Ctx) -> Outcome {
     let (pa, ta, ua) = (azs(&public), azs(&tagged), azs(&in_use));
     let enough = |n: usize, a: usize| n >= min_subnets && a >= min_azs;
     let v = if !enough(public.len(), pa.len()) {
-        let short = format!(
-            "{} public subnet(s) in {} AZ(s); the ALB needs at least {min_subnets} in {min_azs} AZs",
-            public.len(),
-            pa.len()
-        );
-        if unknown.is_empty() {
-            Verdict::new(Status::Fail, short)
-        } else {
-            Verdict::new(
-                Status::Warn,
-                format!(
-                    "{short} among the subnets whose routing is visible; {}",
-                    unknown_note(&unknown)
-                ),
-            )
-        }
+        too_few(
+            format!(
+                "{} public subnet(s) in {} AZ(s); the ALB needs at least {min_subnets} in {min_azs} AZs",
+                public.len(),
+                pa.len()
+            ),
+            &unknown,
+        )
     } else if enough(tagged.len(), ta.len()) {
         Verdict::new(
             Status::Pass,
@@ -256,22 +264,14 @@ pub fn private_subnets(ctx: &Ctx) -> Outcome {
     let resources = private.iter().map(|s| s.subnet.id.clone()).collect();
     let a = azs(&private);
     let v = if private.len() < min_subnets || a.len() < min_azs {
-        let short = format!(
-            "{} private subnet(s) in {} AZ(s); nodes and data stores need at least {min_subnets} in {min_azs} AZs",
-            private.len(),
-            a.len()
-        );
-        if unknown.is_empty() {
-            Verdict::new(Status::Fail, short)
-        } else {
-            Verdict::new(
-                Status::Warn,
-                format!(
-                    "{short} among the subnets whose routing is visible; {}",
-                    unknown_note(&unknown)
-                ),
-            )
-        }
+        too_few(
+            format!(
+                "{} private subnet(s) in {} AZ(s); nodes and data stores need at least {min_subnets} in {min_azs} AZs",
+                private.len(),
+                a.len()
+            ),
+            &unknown,
+        )
     } else if !no_egress.is_empty() {
         Verdict::new(
             Status::Warn,
