@@ -1554,3 +1554,50 @@ async fn the_database_is_reached_through_its_rds_proxy() {
         .unwrap();
     assert!(msg.contains("through RDS Proxy langsmith-proxy"), "{msg}");
 }
+
+// ------------------------------------------------------------ ingress
+
+/// A second HTTPS listener on 8443 with a TLS 1.0 policy fails
+/// ingress.https, though the 443 listener is fine.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_https_listener_counts() {
+    use aws_sdk_elasticloadbalancingv2::types as t;
+    let moto = Moto::start();
+    let conf = seed::sdk_config(&moto.endpoint(), REGION).await;
+    let seeded = seed::seed(&conf, &Variant::default()).await;
+    aws_sdk_elasticloadbalancingv2::Client::new(&conf)
+        .create_listener()
+        .load_balancer_arn(&seeded.alb_arn)
+        .port(8443)
+        .protocol(t::ProtocolEnum::Https)
+        .ssl_policy("ELBSecurityPolicy-2016-08")
+        .certificates(
+            t::Certificate::builder()
+                .certificate_arn(&seeded.cert_arn)
+                .build(),
+        )
+        .default_actions(
+            t::Action::builder()
+                .r#type(t::ActionTypeEnum::FixedResponse)
+                .fixed_response_config(
+                    t::FixedResponseActionConfig::builder()
+                        .status_code("404")
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let proxy = Proxy::start(&moto.endpoint(), &ProxyOptions::default());
+    let (report, code) = check(&proxy.endpoint(), &["--only", "ingress.https"]);
+    expect(&report, &[("ingress.https", "fail")]);
+    let msg = result(&report, "ingress.https")["message"]
+        .as_str()
+        .unwrap();
+    assert!(
+        msg.contains("the 8443 listener's policy ELBSecurityPolicy-2016-08"),
+        "{msg}"
+    );
+    assert_eq!(code, 3);
+}

@@ -105,7 +105,8 @@ fn weak_protocols(protocols: &[String]) -> Vec<&str> {
         .collect()
 }
 
-/// `ingress.https`: HTTPS on 443 with a TLS 1.2+ policy; HTTP only redirects.
+/// `ingress.https`: HTTPS on 443, every HTTPS listener with a TLS 1.2+
+/// policy; HTTP only redirects.
 pub fn https(ctx: &Ctx) -> Outcome {
     let a = resolved(&ctx.r.alb)?;
     let policies = need(&ctx.inv.ssl_policies, "TLS security policies")?;
@@ -159,9 +160,14 @@ pub fn https(ctx: &Ctx) -> Outcome {
     if https443.is_empty() {
         problems.insert(0, format!("ALB {} has no HTTPS listener on 443", a.lb.name));
     }
-    for l in &https443 {
+    // Every HTTPS listener counts: one on another port (8443) with an old
+    // policy accepts weak TLS just the same.
+    for l in a.listeners.iter().filter(|l| l.protocol == "HTTPS") {
         let Some(name) = l.ssl_policy.as_deref() else {
-            problems.push("the HTTPS listener on 443 reports no security policy".into());
+            problems.push(format!(
+                "the HTTPS listener on {} reports no security policy",
+                l.port
+            ));
             continue;
         };
         let Some(policy) = policies.iter().find(|p| p.name == name) else {
@@ -177,7 +183,8 @@ pub fn https(ctx: &Ctx) -> Outcome {
         let weak = weak_protocols(&policy.protocols);
         if !weak.is_empty() {
             problems.push(format!(
-                "the 443 listener's policy {name} still allows {}; choose a TLS 1.2+ policy such as ELBSecurityPolicy-TLS13-1-2-2021-06",
+                "the {} listener's policy {name} still allows {}; choose a TLS 1.2+ policy such as ELBSecurityPolicy-TLS13-1-2-2021-06",
+                l.port,
                 weak.join(", ")
             ));
         }

@@ -128,5 +128,71 @@ pub fn certificate(ctx: &Ctx) -> Outcome {
             ),
         ),
     };
+    // Key strength and issuer: never better than the expiry verdict.
+    let mut v = v;
+    if v.status != Status::Fail {
+        let mut notes: Vec<(Status, String)> = Vec::new();
+        let min_rsa = ctx.num("min_rsa_bits") as u32;
+        match key_strength(c.key_algorithm.as_deref()) {
+            Key::Rsa(bits) if bits < min_rsa => notes.push((
+                Status::Fail,
+                format!(
+                    "its key is RSA {bits}-bit, weaker than the {min_rsa} bits required; reissue it with RSA 2048 or ECDSA P-256"
+                ),
+            )),
+            Key::Rsa(_) | Key::Ecdsa => {}
+            Key::Unknown(alg) => notes.push((
+                Status::Warn,
+                format!("its key algorithm {alg:?} is not one this tool knows: check its strength in the ACM console"),
+            )),
+            Key::NotReported => notes.push((
+                Status::Warn,
+                "ACM reports no key algorithm for it: check its strength in the ACM console".into(),
+            )),
+        }
+        let internet_facing = ctx
+            .r
+            .alb
+            .as_ref()
+            .is_ok_and(|a| a.lb.scheme == "internet-facing");
+        if c.cert_type.as_deref() == Some("PRIVATE") && internet_facing {
+            notes.push((
+                Status::Warn,
+                "it is issued by a private CA (Type PRIVATE) and served by an internet-facing ALB: public clients will not trust it".into(),
+            ));
+        }
+        if !notes.is_empty() {
+            let fails = notes.iter().any(|(s, _)| *s == Status::Fail);
+            let why: Vec<&str> = notes.iter().map(|(_, m)| m.as_str()).collect();
+            v = Verdict::new(
+                if fails { Status::Fail } else { Status::Warn },
+                format!("{}; {}", v.message, why.join("; ")),
+            );
+        }
+    }
     Ok(v.evidence(evidence).resources(resources))
+}
+
+enum Key {
+    Rsa(u32),
+    Ecdsa,
+    Unknown(String),
+    NotReported,
+}
+
+/// ACM's KeyAlgorithm, in either spelling: the API model's `RSA_2048` or
+/// the `RSA-2048` that documented DescribeCertificate answers carry (which
+/// the SDK keeps as an unknown variant's text).
+fn key_strength(alg: Option<&str>) -> Key {
+    let Some(alg) = alg else {
+        return Key::NotReported;
+    };
+    let norm = alg.trim().to_ascii_uppercase().replace('-', "_");
+    if let Some(bits) = norm.strip_prefix("RSA_").and_then(|b| b.parse().ok()) {
+        return Key::Rsa(bits);
+    }
+    match norm.as_str() {
+        "EC_PRIME256V1" | "EC_SECP384R1" | "EC_SECP521R1" => Key::Ecdsa,
+        _ => Key::Unknown(alg.to_string()),
+    }
 }

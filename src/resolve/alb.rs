@@ -131,13 +131,31 @@ pub(crate) fn resolve<'a>(inv: &'a Inventory, vpc: Option<&str>) -> Result<Alb<'
                 format!("tagged {LBC_CLUSTER_TAG}={cluster} by the AWS Load Balancer Controller"),
             ),
         };
+        // A network load balancer of the cluster's where P0 wants an ALB.
+        let legacy = format!("kubernetes.io/cluster/{cluster}");
+        let nlbs: Vec<&str> = lbs
+            .iter()
+            .filter(|lb| lb.vpc_id.as_deref() == Some(vpc) && lb.lb_type == "network")
+            .filter(|lb| {
+                lb.tags.get(LBC_CLUSTER_TAG) == Some(cluster) || lb.tags.contains_key(&legacy)
+            })
+            .map(|lb| lb.name.as_str())
+            .collect();
         let lb = pick_one(
             pool,
             |lb| lb.name.clone(),
             || {
-                format!(
+                let looked = format!(
                     "no ALB for the deployment in {vpc}: looked for application load balancers tagged {LBC_CLUSTER_TAG}={cluster}, then for any whose HTTPS listener serves a certificate for {domain}"
-                )
+                );
+                if nlbs.is_empty() {
+                    looked
+                } else {
+                    format!(
+                        "{looked}; found network load balancer(s) of the cluster instead: {} — the P0 ingress is an ALB (HTTPS termination with an ACM certificate, WAF, host routing; INGRESS.md Supported Ingress), so expose LangSmith through an Ingress of class alb rather than a Service of type LoadBalancer",
+                        nlbs.join(", ")
+                    )
+                }
             },
             "ALBs",
             "--alb",

@@ -247,3 +247,52 @@ fn ingress_single_entry_cases() {
         "elasticloadbalancing:DescribeLoadBalancers",
     );
 }
+
+/// Every HTTPS listener counts: a second one on 8443 with a TLS 1.0 policy
+/// fails, though 443 is fine.
+#[test]
+fn ingress_https_every_https_listener_counts() {
+    let mut v = base();
+    let mut second = ok(&mut v, "listeners")
+        .iter()
+        .find(|l| l["protocol"] == "HTTPS")
+        .unwrap()
+        .clone();
+    second["port"] = json!(8443);
+    second["arn"] = json!(format!("{}-8443", second["arn"].as_str().unwrap()));
+    second["ssl_policy"] = json!("ELBSecurityPolicy-2016-08");
+    ok(&mut v, "listeners").push(second);
+    if !ok(&mut v, "ssl_policies")
+        .iter()
+        .any(|p| p["name"] == "ELBSecurityPolicy-2016-08")
+    {
+        ok(&mut v, "ssl_policies").push(json!({"name": "ELBSecurityPolicy-2016-08", "protocols": ["TLSv1", "TLSv1.1", "TLSv1.2"]}));
+    }
+    let f = one(&v, "ingress.https");
+    assert_eq!(f.status, Status::Fail, "{}", f.message);
+    assert!(
+        f.message
+            .contains("the 8443 listener's policy ELBSecurityPolicy-2016-08 still allows TLSv1"),
+        "{}",
+        f.message
+    );
+}
+
+/// A network load balancer where P0 wants an ALB: the failure names it and
+/// why an ALB is needed.
+#[test]
+fn ingress_alb_names_the_nlb_found_instead() {
+    let mut v = base();
+    let lb = &mut ok(&mut v, "load_balancers")[0];
+    lb["lb_type"] = json!("network");
+    lb["name"] = json!("k8s-langsmith-nlb");
+    let f = one(&v, "ingress.alb");
+    assert_eq!(f.status, Status::Fail, "{}", f.message);
+    assert!(
+        f.message
+            .contains("found network load balancer(s) of the cluster instead: k8s-langsmith-nlb"),
+        "{}",
+        f.message
+    );
+    assert!(f.message.contains("INGRESS.md"), "{}", f.message);
+}

@@ -67,3 +67,47 @@ fn tls_certificate_cases() {
     assert_eq!(f.status, Status::Error);
     assert!(f.message.contains("acm:ListCertificates"));
 }
+
+/// Key strength in both wire spellings, unknown algorithms named, and a
+/// private-CA certificate on an internet-facing ALB.
+#[test]
+fn tls_certificate_key_strength_and_issuer() {
+    let with = |alg: Value, kind: &str| {
+        let mut v = base();
+        set_cert(&mut v, |c| {
+            c["key_algorithm"] = alg.clone();
+            c["cert_type"] = json!(kind);
+        });
+        one(&v, "tls.certificate")
+    };
+    for alg in [
+        "RSA_2048",
+        "RSA-2048",
+        "RSA_4096",
+        "EC_prime256v1",
+        "EC-secp384r1",
+    ] {
+        let f = with(json!(alg), "AMAZON_ISSUED");
+        assert_eq!(f.status, Status::Pass, "{alg}: {}", f.message);
+    }
+    for alg in ["RSA_1024", "RSA-1024"] {
+        let f = with(json!(alg), "AMAZON_ISSUED");
+        assert_eq!(f.status, Status::Fail, "{alg}: {}", f.message);
+        assert!(f.message.contains("RSA 1024-bit"), "{}", f.message);
+    }
+    let f = with(json!("ED25519"), "AMAZON_ISSUED");
+    assert_eq!(f.status, Status::Warn, "{}", f.message);
+    assert!(f.message.contains("\"ED25519\""), "{}", f.message);
+    assert_eq!(with(Value::Null, "AMAZON_ISSUED").status, Status::Warn);
+    // Private CA on the internet-facing ALB: public clients will not trust it.
+    let f = with(json!("RSA_2048"), "PRIVATE");
+    assert_eq!(f.status, Status::Warn, "{}", f.message);
+    assert!(f.message.contains("private CA"), "{}", f.message);
+    // An expired certificate stays a failure whatever its key.
+    let mut v = base();
+    set_cert(&mut v, |c| {
+        c["not_after"] = json!("2020-01-01T00:00:00Z");
+        c["key_algorithm"] = json!("RSA_1024");
+    });
+    assert_eq!(one(&v, "tls.certificate").status, Status::Fail);
+}
