@@ -289,6 +289,9 @@ impl Inventory {
         if let Fetched::Ok(tgs) = &self.target_groups {
             out.extend(tgs.iter().filter_map(|t| t.health.error()));
         }
+        if let Fetched::Ok(ls) = &self.listeners {
+            out.extend(ls.iter().filter_map(|l| l.rules.error()));
+        }
         out
     }
 }
@@ -697,6 +700,25 @@ pub struct Listener {
     pub certificates: Vec<ListenerCertificate>,
     #[serde(default)]
     pub default_actions: Vec<ListenerAction>,
+    /// The listener's rules (DescribeRules), the default rule included.
+    #[serde(default)]
+    pub rules: Fetched<Vec<ListenerRule>>,
+}
+
+/// One listener rule: its conditions and actions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ListenerRule {
+    /// `1`…`50000`, or `default`.
+    pub priority: String,
+    #[serde(default)]
+    pub is_default: bool,
+    /// Host-header condition values (may hold `*` and `?` wildcards).
+    #[serde(default)]
+    pub host_headers: Vec<String>,
+    #[serde(default)]
+    pub path_patterns: Vec<String>,
+    #[serde(default)]
+    pub actions: Vec<ListenerAction>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

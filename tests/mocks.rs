@@ -277,6 +277,17 @@ fn alb_rules(health_rules: Vec<Rule>) -> Vec<Rule> {
                 )
                 .build()
         }),
+        // Every listener's rules: only the default rule.
+        mock!(aws_sdk_elasticloadbalancingv2::Client::describe_rules).then_output(|| {
+            op::describe_rules::DescribeRulesOutput::builder()
+                .rules(
+                    t::Rule::builder()
+                        .priority("default")
+                        .is_default(true)
+                        .build(),
+                )
+                .build()
+        }),
         mock!(aws_sdk_elasticloadbalancingv2::Client::describe_tags).then_output(|| {
             op::describe_tags::DescribeTagsOutput::builder()
                 .tag_descriptions(

@@ -160,6 +160,8 @@ async fn a_full_run_sends_only_reads_each_once() {
             "DescribeInstances" => 3,
             // moto's DescribeCluster omits vpcId: the fallback looks up the cluster's subnets once.
             "DescribeSubnets" => 2,
+            // Once per listener (HTTP and HTTPS).
+            "DescribeRules" => 2,
             _ => 1,
         };
         assert_eq!(*n, allowed, "{op} sent {n} times: {counts:?}");

@@ -105,6 +105,83 @@ fn weak_protocols(protocols: &[String]) -> Vec<&str> {
         .collect()
 }
 
+/// An action, for evidence.
+fn describe_action(act: &crate::model::ListenerAction) -> String {
+    match act.action_type.as_str() {
+        "redirect" => format!(
+            "redirect to {}:{}",
+            act.redirect_protocol.as_deref().unwrap_or("#{protocol}"),
+            act.redirect_port.as_deref().unwrap_or("#{port}")
+        ),
+        "forward" => format!("forward to {}", act.target_group_arns.join(", ")),
+        other => other.to_string(),
+    }
+}
+
+/// A rule's conditions, for evidence.
+fn conditions(r: &crate::model::ListenerRule) -> String {
+    let mut c = Vec::new();
+    if !r.host_headers.is_empty() {
+        c.push(format!("host {}", r.host_headers.join(" or ")));
+    }
+    if !r.path_patterns.is_empty() {
+        c.push(format!("path {}", r.path_patterns.join(" or ")));
+    }
+    if c.is_empty() {
+        "any request".into()
+    } else {
+        c.join(", ")
+    }
+}
+
+enum HttpListener {
+    /// Nothing is served over plain HTTP: requests are redirected to HTTPS.
+    Redirects,
+    /// Something is served over plain HTTP (the reason).
+    Serves(String),
+    /// The default action does not redirect and the rules are not known.
+    Unknown(crate::model::CallError),
+}
+
+/// What an HTTP listener does: it must forward nothing, and redirect to
+/// HTTPS in its default action or in its rules (a fixed 404 by default with
+/// a rule that redirects everything is fine).
+fn http_listener(l: &crate::model::Listener) -> HttpListener {
+    let forwards = |acts: &[crate::model::ListenerAction]| {
+        acts.iter()
+            .any(|a| !a.target_group_arns.is_empty() || a.action_type == "forward")
+    };
+    let redirects = |acts: &[crate::model::ListenerAction]| {
+        !acts.is_empty()
+            && acts.iter().all(|a| {
+                a.action_type == "redirect" && a.redirect_protocol.as_deref() == Some("HTTPS")
+            })
+    };
+    if forwards(&l.default_actions) {
+        return HttpListener::Serves("its default action forwards".into());
+    }
+    let default_redirects = redirects(&l.default_actions);
+    match &l.rules {
+        crate::model::Fetched::Ok(rules) => {
+            let rules: Vec<_> = rules.iter().filter(|r| !r.is_default).collect();
+            if let Some(r) = rules.iter().find(|r| forwards(&r.actions)) {
+                return HttpListener::Serves(format!("rule {} forwards", r.priority));
+            }
+            if default_redirects || rules.iter().any(|r| redirects(&r.actions)) {
+                HttpListener::Redirects
+            } else {
+                HttpListener::Serves("neither its default action nor a rule redirects".into())
+            }
+        }
+        _ if default_redirects => HttpListener::Redirects,
+        crate::model::Fetched::Failed(e) => HttpListener::Unknown(e.clone()),
+        // A snapshot from before rules were collected: the default action decides.
+        crate::model::Fetched::NotCollected => {
+            HttpListener::Serves("its default action does not redirect".into())
+        }
+    }
+}
+
 /// `ingress.https`: HTTPS on 443, every HTTPS listener with a TLS 1.2+
 /// policy; HTTP only redirects.
 pub fn https(ctx: &Ctx) -> Outcome {
@@ -112,6 +189,7 @@ pub fn https(ctx: &Ctx) -> Outcome {
     let policies = need(&ctx.inv.ssl_policies, "TLS security policies")?;
     let mut evidence = Vec::new();
     let mut problems = Vec::new();
+    let mut unknown_http: Vec<String> = Vec::new();
     let mut resources = vec![a.lb.arn.clone()];
     let https443: Vec<_> = a
         .listeners
@@ -120,19 +198,7 @@ pub fn https(ctx: &Ctx) -> Outcome {
         .collect();
     for l in &a.listeners {
         resources.push(l.arn.clone());
-        let actions: Vec<String> = l
-            .default_actions
-            .iter()
-            .map(|act| match act.action_type.as_str() {
-                "redirect" => format!(
-                    "redirect to {}:{}",
-                    act.redirect_protocol.as_deref().unwrap_or("#{protocol}"),
-                    act.redirect_port.as_deref().unwrap_or("#{port}")
-                ),
-                "forward" => format!("forward to {}", act.target_group_arns.join(", ")),
-                other => other.to_string(),
-            })
-            .collect();
+        let actions: Vec<String> = l.default_actions.iter().map(describe_action).collect();
         evidence.push(format!(
             "listener {} {}{}: default action {}",
             l.protocol,
@@ -144,21 +210,42 @@ pub fn https(ctx: &Ctx) -> Outcome {
             actions.join(", ")
         ));
         if l.protocol == "HTTP" {
-            let redirects = !l.default_actions.is_empty()
-                && l.default_actions.iter().all(|act| {
-                    act.action_type == "redirect"
-                        && act.redirect_protocol.as_deref() == Some("HTTPS")
-                });
-            if !redirects {
-                problems.push(format!(
-                    "the HTTP listener on {} serves plain HTTP instead of redirecting to HTTPS",
+            match http_listener(l) {
+                HttpListener::Redirects => {}
+                HttpListener::Serves(why) => problems.push(format!(
+                    "the HTTP listener on {} serves plain HTTP instead of redirecting to HTTPS ({why})",
                     l.port
-                ));
+                )),
+                HttpListener::Unknown(e) => unknown_http.push(format!(
+                    "the HTTP listener on {}'s default action does not redirect, and its rules are unknown ({} failed: {})",
+                    l.port, e.action, e.message
+                )),
+            }
+            if let crate::model::Fetched::Ok(rules) = &l.rules {
+                for r in rules.iter().filter(|r| !r.is_default) {
+                    evidence.push(format!(
+                        "listener HTTP {} rule {}: {} → {}",
+                        l.port,
+                        r.priority,
+                        conditions(r),
+                        r.actions
+                            .iter()
+                            .map(describe_action)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                }
             }
         }
     }
     if https443.is_empty() {
         problems.insert(0, format!("ALB {} has no HTTPS listener on 443", a.lb.name));
+    }
+    if problems.is_empty() && !unknown_http.is_empty() {
+        return Err(Problem::Undetermined {
+            message: unknown_http.join("; "),
+            hint: "grant elasticloadbalancing:DescribeRules, or check the HTTP listener's rules in the console".into(),
+        });
     }
     // Every HTTPS listener counts: one on another port (8443) with an old
     // policy accepts weak TLS just the same.
@@ -219,7 +306,7 @@ pub fn targets_healthy(ctx: &Ctx) -> Outcome {
             a.lb.name
         )));
     }
-    let mut evidence = Vec::new();
+    let mut evidence = a.attribution.clone();
     let mut failing = Vec::new();
     let mut settling = Vec::new();
     let mut resources = Vec::new();
@@ -300,7 +387,7 @@ pub fn security_groups(ctx: &Ctx) -> Outcome {
     let all = need(&ctx.inv.security_groups, "security groups")?;
     need(&ctx.inv.target_groups, "target groups")?;
     let lb = a.lb;
-    let mut evidence = Vec::new();
+    let mut evidence = a.attribution.clone();
     let mut gaps = Vec::new();
     // Paths that only a managed prefix list might open (not resolved by the tool).
     let mut unresolved: Vec<String> = Vec::new();

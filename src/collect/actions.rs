@@ -30,6 +30,7 @@ pub const IAM_ACTIONS: &[&str] = &[
     "elasticloadbalancing:DescribeListenerCertificates",
     "elasticloadbalancing:DescribeListeners",
     "elasticloadbalancing:DescribeLoadBalancers",
+    "elasticloadbalancing:DescribeRules",
     "elasticloadbalancing:DescribeSSLPolicies",
     "elasticloadbalancing:DescribeTags",
     "elasticloadbalancing:DescribeTargetGroups",
@@ -128,6 +129,10 @@ pub const DEPENDS_ON: &[(&str, &[&str])] = &[
     ),
     (
         "elasticloadbalancing:DescribeSSLPolicies",
+        &["elasticloadbalancing:DescribeListeners"],
+    ),
+    (
+        "elasticloadbalancing:DescribeRules",
         &["elasticloadbalancing:DescribeListeners"],
     ),
     (

@@ -138,7 +138,21 @@ async fn listeners_of(
         })
         .buffered(FAN_OUT)
         .collect::<Vec<_>>();
-    let (sni, policies) = futures::join!(sni, ssl_policies(c, names));
+    // Every listener's rules, beside its certificates and policies.
+    let arns: Vec<String> = out.iter().map(|l| l.arn.clone()).collect();
+    let rules = futures::stream::iter(arns)
+        .map(|arn| async move {
+            let r = rules_of(c, &arn).await;
+            (arn, r)
+        })
+        .buffered(FAN_OUT)
+        .collect::<Vec<_>>();
+    let (sni, policies, rules) = futures::join!(sni, ssl_policies(c, names), rules);
+    for (arn, r) in rules {
+        if let Some(l) = out.iter_mut().find(|l| l.arn == arn) {
+            l.rules = r;
+        }
+    }
     for answer in sni {
         let (arn, extra) = answer?;
         let Some(l) = out.iter_mut().find(|l| l.arn == arn) else {
@@ -195,45 +209,100 @@ async fn listeners_only(c: &Clients, lb_arn: &str) -> Result<Vec<Listener>, Call
             protocol,
             ssl_policy: l.ssl_policy().map(str::to_string),
             certificates,
-            default_actions: l
-                .default_actions()
-                .iter()
-                .map(|a| {
-                    let mut tgs: Vec<String> = a
-                        .target_group_arn()
-                        .map(str::to_string)
-                        .into_iter()
-                        .collect();
-                    if let Some(f) = a.forward_config() {
-                        for t in f.target_groups() {
-                            if let Some(arn) = t.target_group_arn() {
-                                if !tgs.iter().any(|x| x == arn) {
-                                    tgs.push(arn.to_string());
-                                }
-                            }
-                        }
-                    }
-                    ListenerAction {
-                        action_type: a
-                            .r#type()
-                            .map(|t| t.as_str().to_string())
-                            .unwrap_or_default(),
-                        redirect_protocol: a
-                            .redirect_config()
-                            .and_then(|r| r.protocol())
-                            .map(str::to_string),
-                        redirect_port: a
-                            .redirect_config()
-                            .and_then(|r| r.port())
-                            .map(str::to_string),
-                        target_group_arns: tgs,
-                    }
-                })
-                .collect(),
+            default_actions: l.default_actions().iter().map(action_of).collect(),
+            rules: Fetched::NotCollected,
         });
     }
     out.sort_by_key(|l| (l.port, l.arn.clone()));
     Ok(out)
+}
+
+/// A listener or rule action as the inventory keeps it.
+fn action_of(a: &aws_sdk_elasticloadbalancingv2::types::Action) -> ListenerAction {
+    let mut tgs: Vec<String> = a
+        .target_group_arn()
+        .map(str::to_string)
+        .into_iter()
+        .collect();
+    if let Some(f) = a.forward_config() {
+        for t in f.target_groups() {
+            if let Some(arn) = t.target_group_arn() {
+                if !tgs.iter().any(|x| x == arn) {
+                    tgs.push(arn.to_string());
+                }
+            }
+        }
+    }
+    ListenerAction {
+        action_type: a
+            .r#type()
+            .map(|t| t.as_str().to_string())
+            .unwrap_or_default(),
+        redirect_protocol: a
+            .redirect_config()
+            .and_then(|r| r.protocol())
+            .map(str::to_string),
+        redirect_port: a
+            .redirect_config()
+            .and_then(|r| r.port())
+            .map(str::to_string),
+        target_group_arns: tgs,
+    }
+}
+
+/// A listener's rules, the default one included.
+async fn rules_of(c: &Clients, listener_arn: &str) -> Fetched<Vec<ListenerRule>> {
+    let items: Vec<_> = fetch!(
+        "elasticloadbalancing:DescribeRules",
+        c.elbv2
+            .describe_rules()
+            .listener_arn(listener_arn)
+            .page_size(400)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+    );
+    Fetched::Ok(
+        items
+            .iter()
+            .map(|r| {
+                let values = |field: &str| -> Vec<String> {
+                    r.conditions()
+                        .iter()
+                        .filter(|c| c.field() == Some(field))
+                        .flat_map(|c| {
+                            let mut v: Vec<String> = c.values().to_vec();
+                            match field {
+                                "host-header" => v.extend(
+                                    c.host_header_config()
+                                        .map(|h| h.values().to_vec())
+                                        .unwrap_or_default(),
+                                ),
+                                "path-pattern" => v.extend(
+                                    c.path_pattern_config()
+                                        .map(|p| p.values().to_vec())
+                                        .unwrap_or_default(),
+                                ),
+                                _ => {}
+                            }
+                            v
+                        })
+                        .collect::<BTreeSet<_>>()
+                        .into_iter()
+                        .collect()
+                };
+                ListenerRule {
+                    priority: r.priority().unwrap_or_default().to_string(),
+                    is_default: r.is_default().unwrap_or(false),
+                    host_headers: values("host-header"),
+                    path_patterns: values("path-pattern"),
+                    actions: r.actions().iter().map(action_of).collect(),
+                }
+            })
+            .collect(),
+    )
 }
 
 async fn ssl_policies(c: &Clients, names: Vec<String>) -> Result<Vec<SslPolicy>, CallError> {

@@ -12,9 +12,14 @@ pub const LBC_CLUSTER_TAG: &str = "elbv2.k8s.aws/cluster";
 pub struct Alb<'a> {
     pub lb: &'a LoadBalancer,
     pub listeners: Vec<&'a Listener>,
+    /// The target groups that serve the domain: on a shared ALB (an
+    /// IngressGroup), those its listener rules send the domain's requests to.
     pub target_groups: Vec<&'a TargetGroup>,
     /// How it was chosen, for evidence.
     pub chosen_by: String,
+    /// Which target groups were judged and which were left out as another
+    /// application's, and by which rule.
+    pub attribution: Vec<String>,
 }
 
 /// Why the load balancers in [`Candidates`] were picked.
@@ -162,20 +167,143 @@ pub(crate) fn resolve<'a>(inv: &'a Inventory, vpc: Option<&str>) -> Result<Alb<'
         )?;
         (lb, how)
     };
-    let tgs = match &inv.target_groups {
+    let tgs: Vec<&TargetGroup> = match &inv.target_groups {
         Fetched::Ok(t) => t
             .iter()
             .filter(|t| t.load_balancer_arns.contains(&lb.arn))
             .collect(),
         _ => Vec::new(),
     };
+    let listeners: Vec<&Listener> = listeners
+        .iter()
+        .filter(|l| l.load_balancer_arn == lb.arn)
+        .collect();
+    let (target_groups, attribution) = attribute(&listeners, tgs, domain);
     Ok(Alb {
         lb,
-        listeners: listeners
-            .iter()
-            .filter(|l| l.load_balancer_arn == lb.arn)
-            .collect(),
-        target_groups: tgs,
+        listeners,
+        target_groups,
         chosen_by,
+        attribution,
     })
+}
+
+/// Which of the ALB's target groups serve `domain`. With every listener's
+/// rules known: the target groups of rules whose host header matches the
+/// domain, or that match any host; a listener's default action counts only
+/// when none of its host rules matches. Target groups only other hosts'
+/// rules reach are another application's on a shared ALB. Without the rules
+/// (or when nothing would be left), every target group is judged.
+fn attribute<'a>(
+    listeners: &[&Listener],
+    tgs: Vec<&'a TargetGroup>,
+    domain: &str,
+) -> (Vec<&'a TargetGroup>, Vec<String>) {
+    let mut ours: Vec<(String, String)> = Vec::new();
+    let mut theirs: Vec<(String, String)> = Vec::new();
+    for l in listeners {
+        let Fetched::Ok(rules) = &l.rules else {
+            return (tgs, Vec::new());
+        };
+        let mut matched = false;
+        for r in rules.iter().filter(|r| !r.is_default) {
+            let arns = r.actions.iter().flat_map(|a| a.target_group_arns.iter());
+            let why = format!("{} {} rule {}", l.protocol, l.port, r.priority);
+            let for_us =
+                r.host_headers.is_empty() || r.host_headers.iter().any(|h| host_matches(h, domain));
+            if for_us {
+                matched |= !r.host_headers.is_empty();
+                ours.extend(arns.map(|a| (a.clone(), why.clone())));
+            } else {
+                theirs.extend(arns.map(|a| {
+                    (
+                        a.clone(),
+                        format!("{why} (host {})", r.host_headers.join(" or ")),
+                    )
+                }));
+            }
+        }
+        let default = l
+            .default_actions
+            .iter()
+            .flat_map(|a| a.target_group_arns.iter())
+            .map(|a| {
+                (
+                    a.clone(),
+                    format!("{} {} default action", l.protocol, l.port),
+                )
+            });
+        if matched {
+            theirs.extend(default);
+        } else {
+            ours.extend(default);
+        }
+    }
+    let is_ours = |arn: &str| ours.iter().any(|(a, _)| a == arn);
+    let judged: Vec<&TargetGroup> = tgs.iter().copied().filter(|t| is_ours(&t.arn)).collect();
+    if judged.is_empty() {
+        return (tgs, Vec::new());
+    }
+    let mut notes = Vec::new();
+    for t in &judged {
+        let via: Vec<&str> = ours
+            .iter()
+            .filter(|(a, _)| *a == t.arn)
+            .map(|(_, w)| w.as_str())
+            .collect();
+        notes.push(format!(
+            "judged target group {} (serves {domain}: {})",
+            t.name,
+            via.join(", ")
+        ));
+    }
+    for t in tgs.iter().filter(|t| !is_ours(&t.arn)) {
+        let via: Vec<&str> = theirs
+            .iter()
+            .filter(|(a, _)| *a == t.arn)
+            .map(|(_, w)| w.as_str())
+            .collect();
+        notes.push(format!(
+            "left out target group {} as another application's{}",
+            t.name,
+            if via.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", via.join(", "))
+            }
+        ));
+    }
+    (judged, notes)
+}
+
+/// An ALB host-header condition value (`*` and `?` wildcards, any case)
+/// against the domain.
+fn host_matches(pattern: &str, domain: &str) -> bool {
+    fn matches(p: &[u8], s: &[u8]) -> bool {
+        match (p.first(), s.first()) {
+            (None, None) => true,
+            (Some(b'*'), _) => matches(&p[1..], s) || (!s.is_empty() && matches(p, &s[1..])),
+            (Some(b'?'), Some(_)) => matches(&p[1..], &s[1..]),
+            (Some(a), Some(b)) if a.eq_ignore_ascii_case(b) => matches(&p[1..], &s[1..]),
+            _ => false,
+        }
+    }
+    matches(
+        pattern.trim_end_matches('.').as_bytes(),
+        domain.trim_end_matches('.').as_bytes(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn host_header_wildcards() {
+        use super::host_matches as m;
+        assert!(m("langsmith.example.com", "langsmith.example.com"));
+        assert!(m("LangSmith.Example.com", "langsmith.example.com"));
+        assert!(m("*.example.com", "langsmith.example.com"));
+        assert!(m("langsmith.example.???", "langsmith.example.com"));
+        assert!(!m("*.example.org", "langsmith.example.com"));
+        assert!(!m("other.example.com", "langsmith.example.com"));
+    }
 }

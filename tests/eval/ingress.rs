@@ -296,3 +296,106 @@ fn ingress_alb_names_the_nlb_found_instead() {
     );
     assert!(f.message.contains("INGRESS.md"), "{}", f.message);
 }
+
+/// The rules of both listeners: the HTTP one as given, and an HTTPS one that
+/// sends the LangSmith host to the frontend target group and another host
+/// to an unhealthy target group of another application.
+fn shared_alb(http_rules: Value) -> Value {
+    let mut v = base();
+    let lb_arn = ok(&mut v, "load_balancers")[0]["arn"].clone();
+    let mut other = ok(&mut v, "target_groups")[0].clone();
+    let ours = other["arn"].as_str().unwrap().to_string();
+    other["arn"] =
+        json!("arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/k8s-billing/0000");
+    other["name"] = json!("k8s-billing");
+    other["load_balancer_arns"] = json!([lb_arn]);
+    for t in other["health"]["ok"].as_array_mut().unwrap() {
+        t["state"] = json!("unhealthy");
+        t["reason"] = json!("Target.Timeout");
+    }
+    ok(&mut v, "target_groups").push(other);
+    for l in ok(&mut v, "listeners") {
+        if l["protocol"] == "HTTPS" {
+            l["rules"] = json!({"ok": [
+                {"priority": "10", "host_headers": ["billing.example.com"], "actions": [{"action_type": "forward", "target_group_arns": ["arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/k8s-billing/0000"]}]},
+                {"priority": "20", "host_headers": ["langsmith.example.com"], "actions": [{"action_type": "forward", "target_group_arns": [ours]}]},
+                {"priority": "default", "is_default": true, "actions": l["default_actions"].clone()}
+            ]});
+        } else {
+            l["rules"] = http_rules.clone();
+        }
+    }
+    v
+}
+
+/// A shared ALB (IngressGroup): another application's unhealthy target
+/// group is left out, and the evidence says which groups were judged.
+#[test]
+fn ingress_targets_healthy_shared_alb() {
+    let v = shared_alb(
+        json!({"ok": [{"priority": "default", "is_default": true, "actions": [{"action_type": "redirect", "redirect_protocol": "HTTPS", "redirect_port": "443"}]}]}),
+    );
+    let f = one(&v, "ingress.targets-healthy");
+    assert_eq!(f.status, Status::Pass, "{} {:#?}", f.message, f.evidence);
+    assert!(
+        f.evidence.iter().any(
+            |e| e.starts_with("judged target group k8s-langsmith-frontend")
+                && e.contains("HTTPS 443 rule 20")
+        ),
+        "{:#?}",
+        f.evidence
+    );
+    assert!(
+        f.evidence.iter().any(|e| e
+            .starts_with("left out target group k8s-billing as another application's")
+            && e.contains("billing.example.com")),
+        "{:#?}",
+        f.evidence
+    );
+    assert_eq!(one(&v, "ingress.security-groups").status, Status::Pass);
+    // Without the rules (an older snapshot), every target group is judged.
+    let mut old = v.clone();
+    for l in ok(&mut old, "listeners") {
+        l["rules"] = json!("not_collected");
+    }
+    assert_eq!(one(&old, "ingress.targets-healthy").status, Status::Fail);
+}
+
+/// An HTTP listener whose default is a fixed 404 but whose rule redirects
+/// to HTTPS serves no plain HTTP; a rule that forwards does.
+#[test]
+fn ingress_https_http_redirect_by_rule() {
+    let fixed = json!([{"action_type": "fixed-response"}]);
+    let redirect =
+        json!([{"action_type": "redirect", "redirect_protocol": "HTTPS", "redirect_port": "443"}]);
+    let with = |rules: Value| {
+        let mut v = shared_alb(rules);
+        for l in ok(&mut v, "listeners") {
+            if l["protocol"] == "HTTP" {
+                l["default_actions"] = fixed.clone();
+            }
+        }
+        one(&v, "ingress.https")
+    };
+    let f = with(json!({"ok": [
+        {"priority": "1", "host_headers": [], "path_patterns": ["/*"], "actions": redirect.clone()},
+        {"priority": "default", "is_default": true, "actions": fixed.clone()}
+    ]}));
+    assert_eq!(f.status, Status::Pass, "{} {:#?}", f.message, f.evidence);
+    let f = with(json!({"ok": [
+        {"priority": "1", "path_patterns": ["/api/*"], "actions": [{"action_type": "forward", "target_group_arns": ["arn:x"]}]},
+        {"priority": "default", "is_default": true, "actions": fixed.clone()}
+    ]}));
+    assert_eq!(f.status, Status::Fail, "{}", f.message);
+    assert!(f.message.contains("rule 1 forwards"), "{}", f.message);
+    // The rules could not be read and the default does not redirect: unknown.
+    let f = with(
+        json!({"failed": {"action": "elasticloadbalancing:DescribeRules", "kind": "denied", "code": "AccessDenied", "message": "no"}}),
+    );
+    assert_eq!(f.status, Status::Error, "{}", f.message);
+    assert!(
+        f.message.contains("elasticloadbalancing:DescribeRules"),
+        "{}",
+        f.message
+    );
+}
