@@ -29,7 +29,8 @@ pub enum CandidateRule {
     Explicit,
     /// The controller tagged them for the cluster.
     Tagged,
-    /// No ALB of the VPC is tagged for the cluster: every ALB of the VPC.
+    /// No ALB of the VPC is tagged for the cluster: every ALB of the VPC
+    /// that is not tagged for another cluster.
     InVpc,
 }
 
@@ -39,7 +40,8 @@ pub struct Candidates<'a> {
 }
 
 /// The load balancers that can be LangSmith's: the one `--alb` names, else
-/// the VPC's ALBs the controller tagged for the cluster, else all the VPC's ALBs.
+/// the VPC's ALBs the controller tagged for the cluster, else the VPC's ALBs
+/// not tagged for another cluster.
 pub fn candidates<'a>(
     lbs: &'a [LoadBalancer],
     vpc: Option<&str>,
@@ -64,9 +66,13 @@ pub fn candidates<'a>(
         .filter(|lb| lb.tags.get(LBC_CLUSTER_TAG) == Some(&target.cluster))
         .collect();
     if tagged.is_empty() {
+        // An ALB the controller made for another cluster is never ours.
         Candidates {
             rule: CandidateRule::InVpc,
-            lbs: in_vpc,
+            lbs: in_vpc
+                .into_iter()
+                .filter(|lb| lb.tags.get(LBC_CLUSTER_TAG).is_none())
+                .collect(),
         }
     } else {
         Candidates {
@@ -116,20 +122,66 @@ pub(crate) fn resolve<'a>(inv: &'a Inventory, vpc: Option<&str>) -> Result<Alb<'
                 .filter(|lb| serves_domain(inv, listeners, lb))
                 .collect()
         };
+        // The domain's DNS record, when it points at one candidate, is the
+        // strongest sign of which ALB serves it.
+        let dns_target = |pool: &[&'a LoadBalancer]| -> Option<&'a LoadBalancer> {
+            let records = inv.dns_records.ok()?;
+            let norm = |s: &str| {
+                let s = crate::names::canonical(s);
+                s.strip_prefix("dualstack.")
+                    .map(str::to_string)
+                    .unwrap_or(s)
+            };
+            let targets: Vec<String> = records
+                .iter()
+                .filter_map(|r| r.alias_target.clone().or_else(|| r.values.first().cloned()))
+                .map(|t| norm(&t))
+                .collect();
+            let hits: Vec<&'a LoadBalancer> = pool
+                .iter()
+                .copied()
+                .filter(|lb| {
+                    lb.dns_name
+                        .as_deref()
+                        .is_some_and(|d| targets.contains(&norm(d)))
+                })
+                .collect();
+            (hits.len() == 1).then(|| hits[0])
+        };
         let (pool, how) = match found.rule {
-            CandidateRule::InVpc => (
-                serving(&found.lbs),
-                format!(
-                    "the only ALB in {vpc} whose HTTPS listener serves a certificate for {domain}"
-                ),
-            ),
-            // Several controller-made ALBs: prefer the one serving the domain.
+            CandidateRule::InVpc => {
+                let s = serving(&found.lbs);
+                match (s.len(), dns_target(&s)) {
+                    (2.., Some(lb)) => (
+                        vec![lb],
+                        format!(
+                            "serving a certificate for {domain}, and the one its DNS record points at"
+                        ),
+                    ),
+                    _ => (
+                        s,
+                        format!(
+                            "the only ALB in {vpc} whose HTTPS listener serves a certificate for {domain}"
+                        ),
+                    ),
+                }
+            }
+            // Several controller-made ALBs: prefer the one serving the domain,
+            // then the one its DNS record points at.
             _ if found.lbs.len() > 1 => match serving(&found.lbs) {
                 s if s.len() == 1 => (
                     s,
                     format!("tagged {LBC_CLUSTER_TAG}={cluster} and serving {domain}"),
                 ),
-                _ => (found.lbs, String::new()),
+                s => match dns_target(if s.is_empty() { &found.lbs } else { &s }) {
+                    Some(lb) => (
+                        vec![lb],
+                        format!(
+                            "tagged {LBC_CLUSTER_TAG}={cluster}, and the one {domain}'s DNS record points at"
+                        ),
+                    ),
+                    None => (found.lbs, String::new()),
+                },
             },
             _ => (
                 found.lbs,
@@ -146,6 +198,15 @@ pub(crate) fn resolve<'a>(inv: &'a Inventory, vpc: Option<&str>) -> Result<Alb<'
             })
             .map(|lb| lb.name.as_str())
             .collect();
+        // ALBs the controller made for other clusters: never ours, but named.
+        let others: Vec<String> = lbs
+            .iter()
+            .filter(|lb| lb.vpc_id.as_deref() == Some(vpc) && lb.lb_type == "application")
+            .filter_map(|lb| {
+                let c = lb.tags.get(LBC_CLUSTER_TAG)?;
+                (c != cluster).then(|| format!("{} (tagged {LBC_CLUSTER_TAG}={c})", lb.name))
+            })
+            .collect();
         let lb = pick_one(
             pool,
             |lb| lb.name.clone(),
@@ -153,6 +214,14 @@ pub(crate) fn resolve<'a>(inv: &'a Inventory, vpc: Option<&str>) -> Result<Alb<'
                 let looked = format!(
                     "no ALB for the deployment in {vpc}: looked for application load balancers tagged {LBC_CLUSTER_TAG}={cluster}, then for any whose HTTPS listener serves a certificate for {domain}"
                 );
+                let looked = if others.is_empty() {
+                    looked
+                } else {
+                    format!(
+                        "{looked}; left out as other clusters' ALBs: {}",
+                        others.join(", ")
+                    )
+                };
                 if nlbs.is_empty() {
                     looked
                 } else {

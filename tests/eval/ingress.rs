@@ -399,3 +399,63 @@ fn ingress_https_http_redirect_by_rule() {
         f.message
     );
 }
+
+/// An ALB tagged for another cluster is never ours, even when its wildcard
+/// certificate covers the domain; with several candidates, the one the
+/// domain's DNS record points at is chosen.
+#[test]
+fn ingress_alb_another_clusters_alb_is_never_ours() {
+    let mut v = base();
+    ok(&mut v, "load_balancers")[0]["tags"] = json!({"elbv2.k8s.aws/cluster": "staging"});
+    let findings = run(&v);
+    let f = find(&findings, "ingress.alb");
+    assert_eq!(f.status, Status::Fail, "{}", f.message);
+    assert!(
+        f.message.contains("left out as other clusters' ALBs"),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.message.contains("elbv2.k8s.aws/cluster=staging"),
+        "{}",
+        f.message
+    );
+    for id in ["ingress.https", "ingress.waf", "tls.certificate"] {
+        assert_ne!(
+            find(&findings, id).status,
+            Status::Pass,
+            "{id} passed on another cluster's ALB"
+        );
+    }
+
+    // Two untagged ALBs serving the domain: the DNS record decides.
+    let mut v = base();
+    let mut twin = ok(&mut v, "load_balancers")[0].clone();
+    let first = twin["arn"].as_str().unwrap().to_string();
+    for lb in ok(&mut v, "load_balancers") {
+        lb["tags"] = json!({});
+    }
+    twin["tags"] = json!({});
+    twin["arn"] = json!(format!("{first}-twin"));
+    twin["name"] = json!("twin");
+    twin["dns_name"] = json!("twin-1.us-east-1.elb.amazonaws.com");
+    ok(&mut v, "load_balancers").push(twin);
+    let mut l = ok(&mut v, "listeners")
+        .iter()
+        .find(|l| l["protocol"] == "HTTPS")
+        .unwrap()
+        .clone();
+    l["arn"] = json!(format!("{}-twin", l["arn"].as_str().unwrap()));
+    l["load_balancer_arn"] = json!(format!("{first}-twin"));
+    ok(&mut v, "listeners").push(l);
+    let f = one(&v, "ingress.alb");
+    assert_eq!(f.status, Status::Pass, "{}", f.message);
+    assert!(
+        f.evidence[0].contains("the one its DNS record points at"),
+        "{:#?}",
+        f.evidence
+    );
+    // Without the record, it stays ambiguous.
+    v["dns_records"] = json!({"ok": []});
+    assert_eq!(one(&v, "ingress.alb").status, Status::Error);
+}
