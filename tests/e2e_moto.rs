@@ -1601,3 +1601,42 @@ async fn every_https_listener_counts() {
     );
     assert_eq!(code, 3);
 }
+
+/// An ALB the controller tagged for another cluster is never LangSmith's:
+/// nothing passes on it, and the failure names it.
+#[tokio::test(flavor = "multi_thread")]
+async fn another_clusters_alb_is_never_ours() {
+    let moto = Moto::start();
+    let conf = seed::sdk_config(&moto.endpoint(), REGION).await;
+    let seeded = seed::seed(&conf, &Variant::default()).await;
+    aws_sdk_elasticloadbalancingv2::Client::new(&conf)
+        .add_tags()
+        .resource_arns(&seeded.alb_arn)
+        .tags(
+            aws_sdk_elasticloadbalancingv2::types::Tag::builder()
+                .key("elbv2.k8s.aws/cluster")
+                .value("staging")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let proxy = Proxy::start(&moto.endpoint(), &ProxyOptions::default());
+    let (report, _) = check(
+        &proxy.endpoint(),
+        &[
+            "--only",
+            "ingress.alb,ingress.https,ingress.waf,tls.certificate",
+        ],
+    );
+    expect(&report, &[("ingress.alb", "fail")]);
+    for id in ["ingress.https", "ingress.waf", "tls.certificate"] {
+        assert_ne!(
+            result(&report, id)["status"],
+            "pass",
+            "{id} passed on another cluster's ALB"
+        );
+    }
+    let msg = result(&report, "ingress.alb")["message"].as_str().unwrap();
+    assert!(msg.contains("elbv2.k8s.aws/cluster=staging"), "{msg}");
+}

@@ -71,7 +71,7 @@ pub fn candidates<'a>(
             rule: CandidateRule::InVpc,
             lbs: in_vpc
                 .into_iter()
-                .filter(|lb| lb.tags.get(LBC_CLUSTER_TAG).is_none())
+                .filter(|lb| !lb.tags.contains_key(LBC_CLUSTER_TAG))
                 .collect(),
         }
     } else {
