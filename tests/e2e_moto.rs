@@ -62,6 +62,33 @@ async fn scenario_with(
     }
 }
 
+/// A scenario whose deployment is changed after seeding (with the test's own
+/// SDK calls to moto) and before the tool runs.
+async fn scenario_changed<F, Fut>(v: Variant, extra: &[&str], change: F) -> Run
+where
+    F: FnOnce(aws_types::SdkConfig, seed::Seeded) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let moto = Moto::start();
+    let moto_endpoint = moto.endpoint();
+    let conf = seed::sdk_config(&moto_endpoint, REGION).await;
+    let seeded = seed::seed(&conf, &v).await;
+    change(conf, seeded.clone()).await;
+    let proxy = Proxy::start(&moto_endpoint, &ProxyOptions::default());
+    let endpoint = proxy.endpoint();
+    let (report, code) = check(&endpoint, extra);
+    assert_offline_equals_live(&endpoint, extra, &report, code);
+    Run {
+        proxy,
+        _moto: moto,
+        seeded,
+        report,
+        code,
+        endpoint,
+        moto_endpoint,
+    }
+}
+
 /// Every scenario: `collect` then `check --snapshot` gives exactly the live results.
 fn assert_offline_equals_live(endpoint: &str, extra: &[&str], live: &serde_json::Value, code: i32) {
     let dir = tempfile::tempdir().unwrap();
@@ -1455,38 +1482,40 @@ async fn a_multi_az_db_cluster_is_the_database() {
 /// A database security group open to the internet on 5432 fails network isolation.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_data_store_open_to_the_internet_is_not_private() {
-    let moto = Moto::start();
-    let conf = seed::sdk_config(&moto.endpoint(), REGION).await;
-    let seeded = seed::seed(&conf, &Variant::default()).await;
-    aws_sdk_ec2::Client::new(&conf)
-        .authorize_security_group_ingress()
-        .group_id(&seeded.db_sg)
-        .ip_permissions(
-            aws_sdk_ec2::types::IpPermission::builder()
-                .ip_protocol("tcp")
-                .from_port(5432)
-                .to_port(5432)
-                .ip_ranges(
-                    aws_sdk_ec2::types::IpRange::builder()
-                        .cidr_ip("0.0.0.0/0")
+    let run = scenario_changed(
+        Variant::default(),
+        &["--only", "network.data-private"],
+        |conf, seeded| async move {
+            aws_sdk_ec2::Client::new(&conf)
+                .authorize_security_group_ingress()
+                .group_id(&seeded.db_sg)
+                .ip_permissions(
+                    aws_sdk_ec2::types::IpPermission::builder()
+                        .ip_protocol("tcp")
+                        .from_port(5432)
+                        .to_port(5432)
+                        .ip_ranges(
+                            aws_sdk_ec2::types::IpRange::builder()
+                                .cidr_ip("0.0.0.0/0")
+                                .build(),
+                        )
                         .build(),
                 )
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
-    let proxy = Proxy::start(&moto.endpoint(), &ProxyOptions::default());
-    let (report, code) = check(&proxy.endpoint(), &["--only", "network.data-private"]);
-    expect(&report, &[("network.data-private", "fail")]);
-    let msg = result(&report, "network.data-private")["message"]
+                .send()
+                .await
+                .unwrap();
+        },
+    )
+    .await;
+    expect(&run.report, &[("network.data-private", "fail")]);
+    let msg = result(&run.report, "network.data-private")["message"]
         .as_str()
         .unwrap();
     assert!(
         msg.contains("PostgreSQL langsmith-postgres is open to the internet on 5432"),
         "{msg}"
     );
-    assert_eq!(code, 3);
+    assert_eq!(run.code, 3);
 }
 
 /// Public subnets without kubernetes.io/role/elb before the ALB exists: a
@@ -1562,81 +1591,84 @@ async fn the_database_is_reached_through_its_rds_proxy() {
 #[tokio::test(flavor = "multi_thread")]
 async fn every_https_listener_counts() {
     use aws_sdk_elasticloadbalancingv2::types as t;
-    let moto = Moto::start();
-    let conf = seed::sdk_config(&moto.endpoint(), REGION).await;
-    let seeded = seed::seed(&conf, &Variant::default()).await;
-    aws_sdk_elasticloadbalancingv2::Client::new(&conf)
-        .create_listener()
-        .load_balancer_arn(&seeded.alb_arn)
-        .port(8443)
-        .protocol(t::ProtocolEnum::Https)
-        .ssl_policy("ELBSecurityPolicy-2016-08")
-        .certificates(
-            t::Certificate::builder()
-                .certificate_arn(&seeded.cert_arn)
-                .build(),
-        )
-        .default_actions(
-            t::Action::builder()
-                .r#type(t::ActionTypeEnum::FixedResponse)
-                .fixed_response_config(
-                    t::FixedResponseActionConfig::builder()
-                        .status_code("404")
+    let run = scenario_changed(
+        Variant::default(),
+        &["--only", "ingress.https"],
+        |conf, seeded| async move {
+            aws_sdk_elasticloadbalancingv2::Client::new(&conf)
+                .create_listener()
+                .load_balancer_arn(&seeded.alb_arn)
+                .port(8443)
+                .protocol(t::ProtocolEnum::Https)
+                .ssl_policy("ELBSecurityPolicy-2016-08")
+                .certificates(
+                    t::Certificate::builder()
+                        .certificate_arn(&seeded.cert_arn)
                         .build(),
                 )
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
-    let proxy = Proxy::start(&moto.endpoint(), &ProxyOptions::default());
-    let (report, code) = check(&proxy.endpoint(), &["--only", "ingress.https"]);
-    expect(&report, &[("ingress.https", "fail")]);
-    let msg = result(&report, "ingress.https")["message"]
+                .default_actions(
+                    t::Action::builder()
+                        .r#type(t::ActionTypeEnum::FixedResponse)
+                        .fixed_response_config(
+                            t::FixedResponseActionConfig::builder()
+                                .status_code("404")
+                                .build(),
+                        )
+                        .build(),
+                )
+                .send()
+                .await
+                .unwrap();
+        },
+    )
+    .await;
+    expect(&run.report, &[("ingress.https", "fail")]);
+    let msg = result(&run.report, "ingress.https")["message"]
         .as_str()
         .unwrap();
     assert!(
         msg.contains("the 8443 listener's policy ELBSecurityPolicy-2016-08"),
         "{msg}"
     );
-    assert_eq!(code, 3);
+    assert_eq!(run.code, 3);
 }
 
 /// An ALB the controller tagged for another cluster is never LangSmith's:
 /// nothing passes on it, and the failure names it.
 #[tokio::test(flavor = "multi_thread")]
 async fn another_clusters_alb_is_never_ours() {
-    let moto = Moto::start();
-    let conf = seed::sdk_config(&moto.endpoint(), REGION).await;
-    let seeded = seed::seed(&conf, &Variant::default()).await;
-    aws_sdk_elasticloadbalancingv2::Client::new(&conf)
-        .add_tags()
-        .resource_arns(&seeded.alb_arn)
-        .tags(
-            aws_sdk_elasticloadbalancingv2::types::Tag::builder()
-                .key("elbv2.k8s.aws/cluster")
-                .value("staging")
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
-    let proxy = Proxy::start(&moto.endpoint(), &ProxyOptions::default());
-    let (report, _) = check(
-        &proxy.endpoint(),
+    let run = scenario_changed(
+        Variant::default(),
         &[
             "--only",
             "ingress.alb,ingress.https,ingress.waf,tls.certificate",
         ],
-    );
-    expect(&report, &[("ingress.alb", "fail")]);
+        |conf, seeded| async move {
+            aws_sdk_elasticloadbalancingv2::Client::new(&conf)
+                .add_tags()
+                .resource_arns(&seeded.alb_arn)
+                .tags(
+                    aws_sdk_elasticloadbalancingv2::types::Tag::builder()
+                        .key("elbv2.k8s.aws/cluster")
+                        .value("staging")
+                        .build(),
+                )
+                .send()
+                .await
+                .unwrap();
+        },
+    )
+    .await;
+    expect(&run.report, &[("ingress.alb", "fail")]);
     for id in ["ingress.https", "ingress.waf", "tls.certificate"] {
         assert_ne!(
-            result(&report, id)["status"],
+            result(&run.report, id)["status"],
             "pass",
             "{id} passed on another cluster's ALB"
         );
     }
-    let msg = result(&report, "ingress.alb")["message"].as_str().unwrap();
+    let msg = result(&run.report, "ingress.alb")["message"]
+        .as_str()
+        .unwrap();
     assert!(msg.contains("elbv2.k8s.aws/cluster=staging"), "{msg}");
 }
