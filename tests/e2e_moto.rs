@@ -210,7 +210,7 @@ const REFERENCE: &[(&str, &str)] = &[
     ("storage.bucket", "pass"),
     ("clickhouse.storage", "pass"),
     // eks.cluster depends on today's date against the version calendar:
-    // tests/eval.rs checks it at fixed dates.
+    // tests/eval/eks.rs checks it at fixed dates.
 ];
 
 #[tokio::test(flavor = "multi_thread")]
