@@ -431,7 +431,12 @@ pub fn security_groups(ctx: &Ctx) -> Outcome {
         match find_admitting_rule_with(&alb_sgs, &src, 443, &ctx.r.prefix_lists) {
             Some(rule) => evidence.push(format!("clients {cidr} → ALB:443 allowed by {rule}")),
             None => {
-                let pl = crate::net::prefix_list_rules(&alb_sgs, 443, &ctx.r.prefix_lists);
+                // An ALB open on 443 only to prefix lists — CloudFront's
+                // origin-facing list in front of it, say — has other clients
+                // than the ones asked for: whether that is right is not for
+                // the entries to say, even when they are known.
+                let pl =
+                    crate::net::prefix_list_rules(&alb_sgs, 443, &crate::net::PrefixLists::new());
                 if pl.is_empty() {
                     gaps.push(format!(
                         "the ALB's security groups ({}) do not admit TCP 443 from {cidr}",
@@ -439,7 +444,7 @@ pub fn security_groups(ctx: &Ctx) -> Outcome {
                     ))
                 } else {
                     unresolved.push(format!(
-                        "clients {cidr} → ALB:443 only via {}",
+                        "clients {cidr} → ALB:443 only via {} (a prefix list fronts the ALB, e.g. CloudFront's origin-facing list: if so, pass its CIDRs with --alb-allowed-cidrs or waive this)",
                         pl.join("; ")
                     ))
                 }
@@ -529,7 +534,7 @@ pub fn security_groups(ctx: &Ctx) -> Outcome {
     if gaps.is_empty() && !unresolved.is_empty() {
         return Err(Problem::Undetermined {
             message: format!(
-                "{} — a managed prefix list whose entries are not known{}",
+                "{} — a managed prefix list decides, and this tool cannot tell whether it holds the sources asked for{}",
                 unresolved.join("; "),
                 prefix_list_failure(ctx)
             ),

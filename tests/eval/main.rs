@@ -221,6 +221,13 @@ fn prefix_list_rules_are_unknown_not_pass_or_fail() {
     let f = one(&v, "ingress.security-groups");
     assert_eq!(f.status, Status::Error, "{}", f.message);
     assert!(f.message.contains("pl-3b927c52"), "{}", f.message);
+    // Known entries (CloudFront's origin-facing ranges) do not make it a
+    // failure: the ALB's clients are whoever the list holds.
+    v["prefix_lists"] =
+        json!({"ok": [{"id": "pl-3b927c52", "cidrs": ["120.52.22.96/27", "205.251.249.0/24"]}]});
+    let f = one(&v, "ingress.security-groups");
+    assert_eq!(f.status, Status::Error, "{}", f.message);
+    assert!(f.message.contains("--alb-allowed-cidrs"), "{}", f.message);
     // A real gap elsewhere still fails.
     rules_of(&mut v, "langsmith-nodes").retain(|r| r["from_port"] != 30080);
     assert_eq!(one(&v, "ingress.security-groups").status, Status::Fail);
