@@ -1672,3 +1672,78 @@ async fn another_clusters_alb_is_never_ours() {
         .unwrap();
     assert!(msg.contains("elbv2.k8s.aws/cluster=staging"), "{msg}");
 }
+
+/// A shared ALB (an IngressGroup): another application's target group,
+/// reached only by its own host rule and with no healthy target, is left
+/// out; LangSmith's is judged (DescribeRules).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_shared_albs_other_target_groups_are_left_out() {
+    use aws_sdk_elasticloadbalancingv2::types as t;
+    let run = scenario_changed(
+        Variant::default(),
+        &["--only", "ingress.targets-healthy"],
+        |conf, seeded| async move {
+            let elb = aws_sdk_elasticloadbalancingv2::Client::new(&conf);
+            let tg = elb
+                .create_target_group()
+                .name("k8s-billing")
+                .protocol(t::ProtocolEnum::Http)
+                .port(30090)
+                .vpc_id(&seeded.vpc)
+                .target_type(t::TargetTypeEnum::Instance)
+                .send()
+                .await
+                .unwrap()
+                .target_groups()[0]
+                .target_group_arn()
+                .unwrap()
+                .to_string();
+            let https = elb
+                .describe_listeners()
+                .load_balancer_arn(&seeded.alb_arn)
+                .send()
+                .await
+                .unwrap()
+                .listeners()
+                .iter()
+                .find(|l| l.port() == Some(443))
+                .and_then(|l| l.listener_arn())
+                .unwrap()
+                .to_string();
+            elb.create_rule()
+                .listener_arn(https)
+                .priority(10)
+                .conditions(
+                    t::RuleCondition::builder()
+                        .field("host-header")
+                        .host_header_config(
+                            t::HostHeaderConditionConfig::builder()
+                                .values("billing.example.com")
+                                .build(),
+                        )
+                        .build(),
+                )
+                .actions(
+                    t::Action::builder()
+                        .r#type(t::ActionTypeEnum::Forward)
+                        .target_group_arn(tg)
+                        .build(),
+                )
+                .send()
+                .await
+                .unwrap();
+        },
+    )
+    .await;
+    expect(&run.report, &[("ingress.targets-healthy", "pass")]);
+    let ev = result(&run.report, "ingress.targets-healthy")["evidence"].to_string();
+    assert!(
+        ev.contains("left out target group k8s-billing as another application's"),
+        "{ev}"
+    );
+    assert!(ev.contains("billing.example.com"), "{ev}");
+    assert!(
+        ev.contains("judged target group k8s-langsmith-frontend"),
+        "{ev}"
+    );
+}
