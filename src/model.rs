@@ -821,6 +821,15 @@ pub struct DnsRecord {
     pub values: Vec<String>,
 }
 
+impl DnsRecord {
+    /// What the record points at: its alias target, else its first value.
+    pub fn target(&self) -> Option<&str> {
+        self.alias_target
+            .as_deref()
+            .or_else(|| self.values.first().map(String::as_str))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Bucket {
     pub name: String,

@@ -52,6 +52,15 @@ pub fn canonical(name: &str) -> String {
     name.trim_end_matches('.').to_ascii_lowercase()
 }
 
+/// A load balancer's DNS name as compared with a record's target: canonical,
+/// and without the `dualstack.` prefix Route53 aliases carry.
+pub fn lb_dns_name(name: &str) -> String {
+    let s = canonical(name);
+    s.strip_prefix("dualstack.")
+        .map(str::to_string)
+        .unwrap_or(s)
+}
+
 /// True when the certificate name `pattern` (CN or SAN) covers `domain`.
 ///
 /// A wildcard stands for exactly one whole leftmost label (RFC 6125 §6.4.3):

@@ -43,23 +43,7 @@ async fn scenario_with(
     extra: &[&str],
     opts: impl FnOnce(&seed::Seeded) -> ProxyOptions,
 ) -> Run {
-    let moto = Moto::start();
-    let moto_endpoint = moto.endpoint();
-    let conf = seed::sdk_config(&moto_endpoint, REGION).await;
-    let seeded = seed::seed(&conf, &v).await;
-    let proxy = Proxy::start(&moto_endpoint, &opts(&seeded));
-    let endpoint = proxy.endpoint();
-    let (report, code) = check(&endpoint, extra);
-    assert_offline_equals_live(&endpoint, extra, &report, code);
-    Run {
-        proxy,
-        _moto: moto,
-        seeded,
-        report,
-        code,
-        endpoint,
-        moto_endpoint,
-    }
+    scenario_full(v, extra, |_, _| async {}, opts).await
 }
 
 /// A scenario whose deployment is changed after seeding (with the test's own
@@ -69,12 +53,27 @@ where
     F: FnOnce(aws_types::SdkConfig, seed::Seeded) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
+    scenario_full(v, extra, change, |_| ProxyOptions::default()).await
+}
+
+/// Seed moto, change the deployment, start the proxy, run `check` through
+/// it, and prove the offline snapshot gives the same results.
+async fn scenario_full<F, Fut>(
+    v: Variant,
+    extra: &[&str],
+    change: F,
+    opts: impl FnOnce(&seed::Seeded) -> ProxyOptions,
+) -> Run
+where
+    F: FnOnce(aws_types::SdkConfig, seed::Seeded) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
     let moto = Moto::start();
     let moto_endpoint = moto.endpoint();
     let conf = seed::sdk_config(&moto_endpoint, REGION).await;
     let seeded = seed::seed(&conf, &v).await;
     change(conf, seeded.clone()).await;
-    let proxy = Proxy::start(&moto_endpoint, &ProxyOptions::default());
+    let proxy = Proxy::start(&moto_endpoint, &opts(&seeded));
     let endpoint = proxy.endpoint();
     let (report, code) = check(&endpoint, extra);
     assert_offline_equals_live(&endpoint, extra, &report, code);

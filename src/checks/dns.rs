@@ -1,6 +1,7 @@
 //! `dns.*` requirements: the domain's record in Route53.
 
 use crate::check::{need, resolved, Ctx, Outcome, Problem, Verdict};
+use crate::names::lb_dns_name;
 use crate::report::Status;
 
 /// `dns.record`: the domain's record in the account's hosted zone targets the ALB.
@@ -14,13 +15,11 @@ pub fn record(ctx: &Ctx) -> Outcome {
     }
     let a = resolved(&ctx.r.alb)?;
     let records = need(&ctx.inv.dns_records, "DNS records")?;
-    let norm = |s: &str| {
-        let s = crate::names::canonical(s);
-        s.strip_prefix("dualstack.")
-            .map(str::to_string)
-            .unwrap_or(s)
-    };
-    let alb_dns = a.lb.dns_name.as_deref().map(norm).unwrap_or_default();
+    let alb_dns =
+        a.lb.dns_name
+            .as_deref()
+            .map(lb_dns_name)
+            .unwrap_or_default();
     let zone_names: Vec<String> = zones
         .iter()
         .map(|z| {
@@ -40,18 +39,14 @@ pub fn record(ctx: &Ctx) -> Outcome {
     let mut pointing = false;
     let mut elsewhere = Vec::new();
     for r in &relevant {
-        let target = r
-            .alias_target
-            .clone()
-            .or_else(|| r.values.first().cloned())
-            .unwrap_or_default();
+        let target = r.target().unwrap_or_default().to_string();
         let kind = if r.alias_target.is_some() {
             "alias"
         } else {
             "record"
         };
         evidence.push(format!("{} {} {kind} → {}", r.name, r.record_type, target));
-        if norm(&target) == alb_dns {
+        if lb_dns_name(&target) == alb_dns {
             pointing = true;
         } else {
             elsewhere.push(target);

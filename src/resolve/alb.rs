@@ -5,6 +5,7 @@
 use super::certificate;
 use super::{need, pick_one, Problem};
 use crate::model::{Fetched, Inventory, Listener, LoadBalancer, TargetGroup, TargetSpec};
+use crate::names::lb_dns_name;
 
 /// Tag the AWS Load Balancer Controller puts on the resources it creates.
 pub const LBC_CLUSTER_TAG: &str = "elbv2.k8s.aws/cluster";
@@ -126,16 +127,10 @@ pub(crate) fn resolve<'a>(inv: &'a Inventory, vpc: Option<&str>) -> Result<Alb<'
         // strongest sign of which ALB serves it.
         let dns_target = |pool: &[&'a LoadBalancer]| -> Option<&'a LoadBalancer> {
             let records = inv.dns_records.ok()?;
-            let norm = |s: &str| {
-                let s = crate::names::canonical(s);
-                s.strip_prefix("dualstack.")
-                    .map(str::to_string)
-                    .unwrap_or(s)
-            };
             let targets: Vec<String> = records
                 .iter()
-                .filter_map(|r| r.alias_target.clone().or_else(|| r.values.first().cloned()))
-                .map(|t| norm(&t))
+                .filter_map(|r| r.target())
+                .map(lb_dns_name)
                 .collect();
             let hits: Vec<&'a LoadBalancer> = pool
                 .iter()
@@ -143,7 +138,7 @@ pub(crate) fn resolve<'a>(inv: &'a Inventory, vpc: Option<&str>) -> Result<Alb<'
                 .filter(|lb| {
                     lb.dns_name
                         .as_deref()
-                        .is_some_and(|d| targets.contains(&norm(d)))
+                        .is_some_and(|d| targets.contains(&lb_dns_name(d)))
                 })
                 .collect();
             (hits.len() == 1).then(|| hits[0])

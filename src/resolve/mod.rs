@@ -173,14 +173,16 @@ impl<'a> Resolved<'a> {
         let nodes = Nodes::build(inv);
         // Whether a data store's security groups admit every worker node on
         // its port: how discovery tells several candidates apart.
+        let sources = match (&network, &nodes) {
+            (Ok(net), Ok(nodes)) => nodes.sources(net),
+            _ => Vec::new(),
+        };
         let admits = |sgs: &[String], port: i32| -> bool {
-            let (Ok(net), Ok(nodes), Some(all)) = (&network, &nodes, inv.security_groups.ok())
-            else {
+            let Some(all) = inv.security_groups.ok() else {
                 return false;
             };
             let groups: Vec<&crate::model::SecurityGroup> =
                 all.iter().filter(|g| sgs.contains(&g.id)).collect();
-            let sources = nodes.sources(net);
             !sources.is_empty()
                 && sources.iter().all(|s| {
                     crate::net::find_admitting_rule_with(&groups, s, port, &prefix_lists).is_some()
