@@ -51,6 +51,7 @@ REST = [
     ("eks", "GET", r"^/clusters/[^/]+/pod-identity-associations$", "ListPodIdentityAssociations"),
     ("eks", "GET", r"^/clusters$", "ListClusters"),
     ("route53", "GET", r"^/2013-04-01/hostedzone$", "ListHostedZones"),
+    ("cloudfront", "GET", r"^/2020-05-31/distribution$", "ListDistributions"),
     ("route53", "GET", r"^/2013-04-01/hostedzone/[^/]+/rrset$", "ListResourceRecordSets"),
 ]
 S3_QUERY = {
@@ -73,6 +74,12 @@ def operation_of(service, method, path, query, headers, body):
     if method == "POST" and b"Action=" in body:
         action = urllib.parse.parse_qs(body.decode("utf-8", "replace")).get("Action", ["?"])[0]
         return "query", action
+    if service == "s3" and path.startswith("/v20180820/"):
+        # S3 Control signs as s3 and answers errors wrapped, like the query
+        # protocols. Named by its IAM action: its operation shares a name with S3's.
+        if method == "GET" and path == "/v20180820/configuration/publicAccessBlock":
+            return "rest-xml-wrapped", "GetAccountPublicAccessBlock"
+        return "rest-xml-wrapped", f"{method} {path}"
     if service == "s3":
         for key, op in S3_QUERY.items():
             if key in query:
@@ -98,7 +105,7 @@ def error_response(protocol, service, code, message, status):
     if service == "ec2":
         body = (f"<Response><Errors><Error><Code>{code}</Code><Message>{message}</Message>"
                 f"</Error></Errors><RequestID>{rid}</RequestID></Response>").encode()
-    elif service == "s3":
+    elif service == "s3" and protocol == "rest-xml":
         body = (f"<Error><Code>{code}</Code><Message>{message}</Message>"
                 f"<RequestId>{rid}</RequestId></Error>").encode()
     else:
@@ -110,7 +117,7 @@ def error_response(protocol, service, code, message, status):
 def throttling(protocol, service):
     if service == "ec2":
         return error_response(protocol, service, "RequestLimitExceeded", "Request limit exceeded.", 503)
-    if service == "s3":
+    if service == "s3" and protocol == "rest-xml":
         return error_response(protocol, service, "SlowDown", "Please reduce your request rate.", 503)
     if protocol in ("json", "rest-json"):
         return error_response(protocol, service, "ThrottlingException", "Rate exceeded", 400)

@@ -190,6 +190,10 @@ pub struct Inventory {
     /// The domain's records in those zones.
     #[serde(default)]
     pub dns_records: Fetched<Vec<DnsRecord>>,
+    /// CloudFront distributions that can front the deployment: an alias
+    /// covering the domain, or a load balancer as an origin.
+    #[serde(default)]
+    pub distributions: Fetched<Vec<Distribution>>,
     #[serde(default)]
     pub bucket: Fetched<Bucket>,
     /// EBS volumes created for persistent volume claims.
@@ -240,6 +244,7 @@ impl Inventory {
             web_acls: Fetched::NotCollected,
             hosted_zones: Fetched::NotCollected,
             dns_records: Fetched::NotCollected,
+            distributions: Fetched::NotCollected,
             bucket: Fetched::NotCollected,
             volumes: Fetched::NotCollected,
         }
@@ -477,6 +482,10 @@ pub struct Route {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct PrefixList {
     pub id: String,
+    /// Its name (DescribeManagedPrefixLists), e.g.
+    /// `com.amazonaws.global.cloudfront.origin-facing` for an AWS-managed list.
+    #[serde(default)]
+    pub name: Option<String>,
     /// CIDR blocks (IPv4 and IPv6).
     #[serde(default)]
     pub cidrs: Vec<String>,
@@ -830,6 +839,28 @@ impl DnsRecord {
     }
 }
 
+/// A CloudFront distribution (ListDistributions), names canonical.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Distribution {
+    pub id: String,
+    /// Its own name, `d111111abcdef8.cloudfront.net`.
+    pub domain_name: String,
+    /// Alternate domain names (CNAMEs) it serves.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Its origins' domain names.
+    #[serde(default)]
+    pub origins: Vec<String>,
+    #[serde(default)]
+    pub enabled: bool,
+    /// `Deployed` or `InProgress`.
+    #[serde(default)]
+    pub status: String,
+    /// The WAF web ACL (WAFv2 ARN) attached to it, if any.
+    #[serde(default)]
+    pub web_acl_id: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Bucket {
     pub name: String,
@@ -841,6 +872,12 @@ pub struct Bucket {
     /// `None` when no public access block is configured on the bucket.
     #[serde(default)]
     pub public_access_block: Option<[bool; 4]>,
+    /// The account's public access block (S3 Control GetPublicAccessBlock),
+    /// in the same order. S3 applies a setting when the bucket or the account
+    /// has it on. `Ok(None)` when the account has none; collected only for a
+    /// bucket that exists.
+    #[serde(default)]
+    pub account_public_access_block: Fetched<Option<[bool; 4]>>,
     /// Default encryption algorithm (`AES256`, `aws:kms`, …); `None` when not configured.
     #[serde(default)]
     pub encryption: Option<String>,

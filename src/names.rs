@@ -61,6 +61,22 @@ pub fn lb_dns_name(name: &str) -> String {
         .unwrap_or(s)
 }
 
+/// True for an Elastic Load Balancing DNS name (`…elb.amazonaws.com`, or
+/// `.com.cn` in the China regions).
+pub fn is_lb_dns_name(name: &str) -> bool {
+    let n = canonical(name);
+    n.ends_with(".elb.amazonaws.com") || n.ends_with(".elb.amazonaws.com.cn")
+}
+
+/// True for a CloudFront distribution's own DNS name (`d111111abcdef8.cloudfront.net`).
+pub fn is_cloudfront_domain(name: &str) -> bool {
+    canonical(name).ends_with(".cloudfront.net")
+}
+
+/// The AWS-managed prefix list of CloudFront's origin-facing servers: an ALB
+/// whose security group admits only it is reachable only through CloudFront.
+pub const CLOUDFRONT_ORIGIN_FACING: &str = "com.amazonaws.global.cloudfront.origin-facing";
+
 /// True when the certificate name `pattern` (CN or SAN) covers `domain`.
 ///
 /// A wildcard stands for exactly one whole leftmost label (RFC 6125 §6.4.3):
@@ -93,6 +109,19 @@ mod tests {
         ));
         assert!(!name_covers("example.com", "langsmith.example.com"));
         assert!(!name_covers("*.com", "example.org"));
+    }
+
+    #[test]
+    fn load_balancer_and_cloudfront_names() {
+        assert!(is_lb_dns_name(
+            "dualstack.k8s-langsmith-0123.us-east-1.elb.amazonaws.com."
+        ));
+        assert!(is_lb_dns_name(
+            "internal-x-1.cn-north-1.elb.amazonaws.com.cn"
+        ));
+        assert!(!is_lb_dns_name("d111111abcdef8.cloudfront.net"));
+        assert!(is_cloudfront_domain("D111111ABCDEF8.cloudfront.net."));
+        assert!(!is_cloudfront_domain("cloudfront.net.example.com"));
     }
 
     #[test]

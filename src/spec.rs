@@ -51,6 +51,8 @@ pub enum Need {
     OidcProviders,
     Waf,
     Dns,
+    /// CloudFront distributions that may front the ALB.
+    Cdn,
     Bucket,
     Volumes,
     /// The EC2 On-Demand vCPU quota (Service Quotas).
@@ -63,7 +65,7 @@ impl Need {
     /// before it. The one place this rule is written.
     pub fn exists_at(self, stage: Stage) -> bool {
         match self {
-            Need::LoadBalancer | Need::TargetHealth => stage == Stage::Installed,
+            Need::LoadBalancer | Need::TargetHealth | Need::Cdn => stage == Stage::Installed,
             _ => true,
         }
     }

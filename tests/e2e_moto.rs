@@ -369,7 +369,8 @@ async fn the_rest_of_the_reference_architecture_fails_when_broken() {
     assert!(msg("clickhouse.storage").contains("3000 IOPS (< 7000)"));
     assert!(msg("clickhouse.storage").contains("125 MiB/s (< 1000)"));
     assert!(
-        msg("storage.bucket").contains("no public access block"),
+        msg("storage.bucket")
+            .contains("neither the bucket nor the account has a public access block"),
         "{}",
         msg("storage.bucket")
     );
@@ -1513,6 +1514,312 @@ async fn a_data_store_open_to_the_internet_is_not_private() {
     assert!(
         msg.contains("PostgreSQL langsmith-postgres is open to the internet on 5432"),
         "{msg}"
+    );
+    assert_eq!(run.code, 3);
+}
+
+/// A bucket without a public access block of its own, in an account whose S3
+/// Block Public Access is fully on (S3 Control PutPublicAccessBlock in moto):
+/// private, as S3 treats it. With the account's block unreadable instead, the
+/// bucket's privacy is unknown: `error`, naming the IAM action.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_accounts_public_access_block_counts_for_the_bucket() {
+    let v = Variant {
+        bucket_private: false,
+        account_block: true,
+        ..Variant::default()
+    };
+    let run = scenario(v.clone(), &["--only", "storage.bucket"]).await;
+    expect(&run.report, &[("storage.bucket", "pass")]);
+    let r = result(&run.report, "storage.bucket");
+    assert!(
+        r["evidence"]
+            .to_string()
+            .contains("account public access block (S3 Control): all four settings on"),
+        "{r}"
+    );
+    assert_eq!(run.code, 0);
+
+    let run = scenario_via(
+        v,
+        &["--only", "storage.bucket"],
+        &ProxyOptions {
+            deny: vec!["s3:GetAccountPublicAccessBlock".into()],
+            ..Default::default()
+        },
+    )
+    .await;
+    expect(&run.report, &[("storage.bucket", "error")]);
+    let r = result(&run.report, "storage.bucket");
+    assert!(
+        r["message"]
+            .as_str()
+            .unwrap()
+            .contains("s3:GetAccountPublicAccessBlock was denied"),
+        "{r}"
+    );
+    assert_eq!(run.code, 4);
+}
+
+/// An IPv6 cluster (`ipFamily = ipv6`) whose database admits the VPC's IPv6
+/// block through `Ipv6Ranges` only: the nodes' IPv6 sources are admitted. The
+/// same rule in an IPv4 cluster admits nothing: tests/eval/postgres.rs. Redis
+/// is judged by the same code (checks::nodes_reach), but moto's
+/// DescribeCacheClusters omits SecurityGroups, so redis.reachable stays
+/// `error` against moto (see the top of this file).
+#[tokio::test(flavor = "multi_thread")]
+async fn an_ipv6_cluster_reaches_its_data_stores_over_ipv6_rules() {
+    let run = scenario_changed(
+        Variant {
+            ipv6: true,
+            db_rule_port: None,
+            redis_rule_port: None,
+            ..Variant::default()
+        },
+        &["--only", "postgres.reachable"],
+        |conf, seeded| async move {
+            assert!(seeded.vpc_ipv6.contains("::/56"), "{}", seeded.vpc_ipv6);
+            let ec2 = aws_sdk_ec2::Client::new(&conf);
+            for (group, port) in [(&seeded.db_sg, 5432)] {
+                ec2.authorize_security_group_ingress()
+                    .group_id(group)
+                    .ip_permissions(
+                        aws_sdk_ec2::types::IpPermission::builder()
+                            .ip_protocol("tcp")
+                            .from_port(port)
+                            .to_port(port)
+                            .ipv6_ranges(
+                                aws_sdk_ec2::types::Ipv6Range::builder()
+                                    .cidr_ipv6(&seeded.vpc_ipv6)
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                    .send()
+                    .await
+                    .unwrap();
+            }
+        },
+    )
+    .await;
+    expect(&run.report, &[("postgres.reachable", "pass")]);
+    let r = result(&run.report, "postgres.reachable");
+    assert!(r["evidence"].to_string().contains("::/56"), "{r}");
+    assert_eq!(run.code, 0);
+}
+
+/// CloudFront in front of the ALB, as AWS documents it: the domain is an alias
+/// to a distribution whose origin is the ALB, and the ALB's security group
+/// admits 443 only from CloudFront's origin-facing managed prefix list (moto
+/// creates the AWS-managed list). The record is followed to the ALB, the list
+/// is recognised by its name, and nothing fails or errors. moto's
+/// ListDistributions omits the summaries' Aliases and Origins, so the
+/// distribution list is answered in AWS's wire format by the proxy
+/// (seed::answers::list_distributions). A second run without it: the
+/// CloudFront name is no distribution of this account, so both warn.
+#[tokio::test(flavor = "multi_thread")]
+async fn cloudfront_in_front_of_the_alb() {
+    const CF: &str = "d111111abcdef8.cloudfront.net";
+    let only = [
+        "--only",
+        "dns.record,ingress.security-groups,ingress.alb,ingress.waf",
+    ];
+    let change = |conf: aws_types::SdkConfig, seeded: seed::Seeded| async move {
+        // The domain → the distribution (CloudFront's alias hosted zone).
+        aws_sdk_route53::Client::new(&conf)
+            .change_resource_record_sets()
+            .hosted_zone_id(&seeded.zone_id)
+            .change_batch(
+                aws_sdk_route53::types::ChangeBatch::builder()
+                    .changes(
+                        aws_sdk_route53::types::Change::builder()
+                            .action(aws_sdk_route53::types::ChangeAction::Upsert)
+                            .resource_record_set(
+                                aws_sdk_route53::types::ResourceRecordSet::builder()
+                                    .name(DOMAIN)
+                                    .r#type(aws_sdk_route53::types::RrType::A)
+                                    .alias_target(
+                                        aws_sdk_route53::types::AliasTarget::builder()
+                                            .hosted_zone_id("Z2FDTNDATAQYW2")
+                                            .dns_name(CF)
+                                            .evaluate_target_health(false)
+                                            .build()
+                                            .unwrap(),
+                                    )
+                                    .build()
+                                    .unwrap(),
+                            )
+                            .build()
+                            .unwrap(),
+                    )
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap();
+        // The ALB admits 443 only from CloudFront's origin-facing servers.
+        let ec2 = aws_sdk_ec2::Client::new(&conf);
+        let pl = ec2
+            .describe_managed_prefix_lists()
+            .filters(
+                aws_sdk_ec2::types::Filter::builder()
+                    .name("prefix-list-name")
+                    .values("com.amazonaws.global.cloudfront.origin-facing")
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        let pl = pl.prefix_lists()[0].prefix_list_id().unwrap().to_string();
+        let https = || {
+            aws_sdk_ec2::types::IpPermission::builder()
+                .ip_protocol("tcp")
+                .from_port(443)
+                .to_port(443)
+        };
+        ec2.revoke_security_group_ingress()
+            .group_id(&seeded.alb_sg)
+            .ip_permissions(
+                https()
+                    .ip_ranges(
+                        aws_sdk_ec2::types::IpRange::builder()
+                            .cidr_ip("0.0.0.0/0")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        ec2.authorize_security_group_ingress()
+            .group_id(&seeded.alb_sg)
+            .ip_permissions(
+                https()
+                    .prefix_list_ids(
+                        aws_sdk_ec2::types::PrefixListId::builder()
+                            .prefix_list_id(&pl)
+                            .build(),
+                    )
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    };
+    let run = scenario_full(Variant::default(), &only, change, |seeded| ProxyOptions {
+        answers: vec![seed::answers::list_distributions(
+            "E2QWRUHEXAMPLE",
+            CF,
+            &seeded.alb_dns,
+        )],
+        ..Default::default()
+    })
+    .await;
+    expect(
+        &run.report,
+        &[
+            ("dns.record", "pass"),
+            ("ingress.security-groups", "pass"),
+            ("ingress.alb", "pass"),
+            ("ingress.waf", "pass"),
+        ],
+    );
+    let msg =
+        |r: &serde_json::Value, id: &str| result(r, id)["message"].as_str().unwrap().to_string();
+    assert!(
+        msg(&run.report, "dns.record").contains("through CloudFront distribution E2QWRUHEXAMPLE"),
+        "{}",
+        msg(&run.report, "dns.record")
+    );
+    let sg = result(&run.report, "ingress.security-groups");
+    assert!(
+        sg["evidence"]
+            .to_string()
+            .contains("(CloudFront's origin-facing prefix list)"),
+        "{sg}"
+    );
+    assert_eq!(run.code, 0);
+
+    // moto's own answer: no distribution of this account has the ALB as origin.
+    let run = scenario_changed(Variant::default(), &only, change).await;
+    expect(
+        &run.report,
+        &[("dns.record", "warn"), ("ingress.security-groups", "warn")],
+    );
+    assert!(
+        msg(&run.report, "dns.record").contains("not a distribution of this account"),
+        "{}",
+        msg(&run.report, "dns.record")
+    );
+}
+
+/// An IAM server certificate on the HTTPS listener (UploadServerCertificate in
+/// moto, then ModifyListener) is judged as what it is — its names and RSA-1024
+/// key read from the body GetServerCertificate returns — not reported as "no
+/// ACM certificate": covering the domain, unexpired, and failing on its key.
+/// (moto's metadata reports a fixed Expiration in 2012; the body's notAfter,
+/// from which AWS derives it, is what counts.)
+#[tokio::test(flavor = "multi_thread")]
+async fn an_iam_server_certificate_on_the_listener() {
+    let run = scenario_changed(
+        Variant::default(),
+        &["--only", "tls.certificate"],
+        |conf, seeded| async move {
+            let pem = include_str!("fixtures/iam-server-cert-rsa1024.pem");
+            let body = &pem[pem.find("-----BEGIN CERTIFICATE").unwrap()
+                ..pem.find("-----BEGIN RSA PRIVATE KEY").unwrap()];
+            let key = &pem[pem.find("-----BEGIN RSA PRIVATE KEY").unwrap()..];
+            let up = aws_sdk_iam::Client::new(&conf)
+                .upload_server_certificate()
+                .server_certificate_name("langsmith-legacy")
+                .certificate_body(body)
+                .private_key(key)
+                .send()
+                .await
+                .unwrap();
+            let arn = up.server_certificate_metadata().unwrap().arn().to_string();
+            let elb = aws_sdk_elasticloadbalancingv2::Client::new(&conf);
+            let listeners = elb
+                .describe_listeners()
+                .load_balancer_arn(&seeded.alb_arn)
+                .send()
+                .await
+                .unwrap();
+            let https = listeners
+                .listeners()
+                .iter()
+                .find(|l| l.port() == Some(443))
+                .unwrap()
+                .listener_arn()
+                .unwrap()
+                .to_string();
+            elb.modify_listener()
+                .listener_arn(https)
+                .certificates(
+                    aws_sdk_elasticloadbalancingv2::types::Certificate::builder()
+                        .certificate_arn(arn)
+                        .build(),
+                )
+                .send()
+                .await
+                .unwrap();
+        },
+    )
+    .await;
+    expect(&run.report, &[("tls.certificate", "fail")]);
+    let r = result(&run.report, "tls.certificate");
+    let msg = r["message"].as_str().unwrap();
+    assert!(
+        msg.contains(":server-certificate/langsmith-legacy covers langsmith.example.com"),
+        "{msg}"
+    );
+    assert!(msg.contains("its key is RSA 1024-bit"), "{msg}");
+    assert!(
+        r["evidence"].to_string().contains(
+            "IAM server certificate [langsmith.example.com, *.langsmith.example.com], RSA-1024, expires 2036-01-01T00:00:00Z"
+        ),
+        "{r}"
     );
     assert_eq!(run.code, 3);
 }

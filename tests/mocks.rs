@@ -73,6 +73,7 @@ impl Mocked {
         let none: Vec<Rule> = Vec::new();
         Clients {
             acm: client!(aws_sdk_acm, none),
+            cloudfront: client!(aws_sdk_cloudfront, none),
             ec2: client!(aws_sdk_ec2, self.ec2),
             eks: client!(aws_sdk_eks, self.eks),
             elasticache: client!(aws_sdk_elasticache, self.elasticache),
@@ -81,6 +82,7 @@ impl Mocked {
             rds: client!(aws_sdk_rds, none),
             route53: client!(aws_sdk_route53, none),
             s3: client!(aws_sdk_s3, none),
+            s3control: client!(aws_sdk_s3control, none),
             servicequotas: client!(aws_sdk_servicequotas, self.servicequotas),
             sts: client!(aws_sdk_sts, self.sts),
             wafv2: client!(aws_sdk_wafv2, none),

@@ -29,6 +29,7 @@ fn only_collect_touches_the_sdk_and_only_to_read() {
     rust_files(Path::new("src"), &mut files);
     let clients = [
         "acm",
+        "cloudfront",
         "ec2",
         "eks",
         "elasticache",
@@ -37,6 +38,7 @@ fn only_collect_touches_the_sdk_and_only_to_read() {
         "rds",
         "route53",
         "s3",
+        "s3control",
         "servicequotas",
         "sts",
         "wafv2",
@@ -108,6 +110,42 @@ async fn a_full_run_sends_only_reads_each_once() {
         .send()
         .await
         .unwrap();
+    // An IAM server certificate beside the ACM one on the HTTPS listener
+    // (an SNI certificate): GetServerCertificate is sent too.
+    let pem = include_str!("fixtures/iam-server-cert-rsa1024.pem");
+    let key_at = pem.find("-----BEGIN RSA PRIVATE KEY").unwrap();
+    let iam_cert = aws_sdk_iam::Client::new(&conf)
+        .upload_server_certificate()
+        .server_certificate_name("langsmith-legacy")
+        .certificate_body(&pem[pem.find("-----BEGIN CERTIFICATE").unwrap()..key_at])
+        .private_key(&pem[key_at..])
+        .send()
+        .await
+        .unwrap();
+    let elb = aws_sdk_elasticloadbalancingv2::Client::new(&conf);
+    let listeners = elb
+        .describe_listeners()
+        .load_balancer_arn(&seeded.alb_arn)
+        .send()
+        .await
+        .unwrap();
+    let https = listeners
+        .listeners()
+        .iter()
+        .find(|l| l.port() == Some(443))
+        .and_then(|l| l.listener_arn())
+        .unwrap()
+        .to_string();
+    elb.add_listener_certificates()
+        .listener_arn(https)
+        .certificates(
+            aws_sdk_elasticloadbalancingv2::types::Certificate::builder()
+                .certificate_arn(iam_cert.server_certificate_metadata().unwrap().arn())
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
     // What moto lacks is answered by the proxy in AWS's wire format.
     let proxy = support::proxy::Proxy::start(
         &moto.endpoint(),
@@ -151,17 +189,22 @@ async fn a_full_run_sends_only_reads_each_once() {
             c.service,
             c.operation
         );
-        *counts.entry(c.operation).or_default() += 1;
+        *counts
+            .entry(langsmith_preflight::collect::iam_action(
+                &c.service,
+                &c.operation,
+            ))
+            .or_default() += 1;
     }
     for (op, n) in &counts {
         let allowed = match op.as_str() {
             // Three tag filters (eks:cluster-name, eks:eks-cluster-name,
             // kubernetes.io/cluster/NAME) are ORed by three calls.
-            "DescribeInstances" => 3,
+            "ec2:DescribeInstances" => 3,
             // moto's DescribeCluster omits vpcId: the fallback looks up the cluster's subnets once.
-            "DescribeSubnets" => 2,
+            "ec2:DescribeSubnets" => 2,
             // Once per listener (HTTP and HTTPS).
-            "DescribeRules" => 2,
+            "elasticloadbalancing:DescribeRules" => 2,
             _ => 1,
         };
         assert_eq!(*n, allowed, "{op} sent {n} times: {counts:?}");
@@ -204,6 +247,7 @@ fn the_policy_names_exactly_the_actions_collect_calls() {
     let mut named = std::collections::BTreeSet::new();
     for prefix in [
         "acm",
+        "cloudfront",
         "ec2",
         "eks",
         "elasticache",

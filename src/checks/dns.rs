@@ -1,8 +1,10 @@
 //! `dns.*` requirements: the domain's record in Route53.
 
 use crate::check::{need, resolved, Ctx, Outcome, Problem, Verdict};
-use crate::names::lb_dns_name;
+use crate::model::Fetched;
+use crate::names::{is_cloudfront_domain, lb_dns_name};
 use crate::report::Status;
+use crate::resolve::cdn;
 
 /// `dns.record`: the domain's record in the account's hosted zone targets the ALB.
 pub fn record(ctx: &Ctx) -> Outcome {
@@ -37,7 +39,13 @@ pub fn record(ctx: &Ctx) -> Outcome {
         .filter(|r| matches!(r.record_type.as_str(), "A" | "AAAA" | "CNAME"))
         .collect();
     let mut pointing = false;
+    // The CloudFront distribution the record reaches the ALB through.
+    let mut via: Option<String> = None;
     let mut elsewhere = Vec::new();
+    // CloudFront names that are not this account's distributions: their
+    // origins cannot be seen from here.
+    let mut unseen = Vec::new();
+    let mut cloudfront_unread = false;
     for r in &relevant {
         let target = r.target().unwrap_or_default().to_string();
         let kind = if r.alias_target.is_some() {
@@ -45,17 +53,62 @@ pub fn record(ctx: &Ctx) -> Outcome {
         } else {
             "record"
         };
-        evidence.push(format!("{} {} {kind} → {}", r.name, r.record_type, target));
+        let mut line = format!("{} {} {kind} → {}", r.name, r.record_type, target);
         if lb_dns_name(&target) == alb_dns {
             pointing = true;
+        } else if is_cloudfront_domain(&target) {
+            match (
+                &ctx.inv.distributions,
+                cdn::distribution_named(ctx.inv, &target),
+            ) {
+                (_, Some(d)) => {
+                    line.push_str(&format!(
+                        " = CloudFront distribution {} ({}{}, origins: {})",
+                        d.id,
+                        d.status,
+                        if d.enabled { "" } else { ", disabled" },
+                        d.origins.join(", ")
+                    ));
+                    if cdn::fronts(d, &alb_dns) && d.enabled {
+                        pointing = true;
+                        via = Some(d.id.clone());
+                    } else if !d.enabled {
+                        elsewhere.push(format!(
+                            "CloudFront distribution {}, which is disabled",
+                            d.id
+                        ));
+                    } else {
+                        elsewhere.push(format!(
+                            "CloudFront distribution {} (origins: {})",
+                            d.id,
+                            d.origins.join(", ")
+                        ));
+                    }
+                }
+                (Fetched::Ok(_), None) => {
+                    line.push_str(" (not a CloudFront distribution of this account)");
+                    unseen.push(target);
+                }
+                (_, None) => cloudfront_unread = true,
+            }
         } else {
             elsewhere.push(target);
         }
+        evidence.push(line);
+    }
+    if !pointing && cloudfront_unread {
+        need(&ctx.inv.distributions, "CloudFront distributions")?;
     }
     let v = if pointing {
         Verdict::new(
             Status::Pass,
-            format!("{domain} points at ALB {} ({alb_dns})", a.lb.name),
+            match &via {
+                Some(d) => format!(
+                    "{domain} points at ALB {} ({alb_dns}) through CloudFront distribution {d}",
+                    a.lb.name
+                ),
+                None => format!("{domain} points at ALB {} ({alb_dns})", a.lb.name),
+            },
         )
     } else if relevant.is_empty() {
         Verdict::new(
@@ -65,12 +118,26 @@ pub fn record(ctx: &Ctx) -> Outcome {
                 zone_names.join(", ")
             ),
         )
+    } else if elsewhere.is_empty() && !unseen.is_empty() {
+        Verdict::new(
+            Status::Warn,
+            format!(
+                "{domain} points at CloudFront {}, which is not a distribution of this account: whether its origin is ALB {} ({alb_dns}) cannot be seen from here; check its origin with `aws cloudfront list-distributions` in the account that owns it",
+                unseen.join(", "),
+                a.lb.name
+            ),
+        )
     } else {
         Verdict::new(
             Status::Fail,
             format!(
                 "{domain} points at {}, not at ALB {} ({alb_dns})",
-                elsewhere.join(", "),
+                elsewhere
+                    .iter()
+                    .chain(&unseen)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 a.lb.name
             ),
         )

@@ -391,6 +391,9 @@ pub fn security_groups(ctx: &Ctx) -> Outcome {
     let mut gaps = Vec::new();
     // Paths that only a managed prefix list might open (not resolved by the tool).
     let mut unresolved: Vec<String> = Vec::new();
+    // Paths AWS shows only in part (a distribution elsewhere): a warning.
+    let mut cautions: Vec<String> = Vec::new();
+    let mut via_cloudfront = false;
     let groups_of = |ids: &[String]| -> Vec<&crate::model::SecurityGroup> {
         all.iter().filter(|g| ids.contains(&g.id)).collect()
     };
@@ -437,11 +440,36 @@ pub fn security_groups(ctx: &Ctx) -> Outcome {
                 // the entries to say, even when they are known.
                 let pl =
                     crate::net::prefix_list_rules(&alb_sgs, 443, &crate::net::PrefixLists::new());
+                let cloudfront = cloudfront_rules(ctx, &alb_sgs);
                 if pl.is_empty() {
                     gaps.push(format!(
                         "the ALB's security groups ({}) do not admit TCP 443 from {cidr}",
                         lb.security_groups.join(", ")
                     ))
+                } else if !cloudfront.is_empty() {
+                    // CloudFront's origin-facing servers are the ALB's clients:
+                    // the path holds when a distribution has this ALB as origin.
+                    let dists = need(&ctx.inv.distributions, "CloudFront distributions")?;
+                    let lb_dns = lb.dns_name.as_deref().unwrap_or_default();
+                    let fronting: Vec<String> = dists
+                        .iter()
+                        .filter(|d| crate::resolve::cdn::fronts(d, lb_dns) && d.enabled)
+                        .map(|d| format!("{} ({})", d.id, d.domain_name))
+                        .collect();
+                    if fronting.is_empty() {
+                        cautions.push(format!(
+                            "ALB:443 admits only CloudFront's origin-facing servers ({}), but no enabled CloudFront distribution of this account has ALB {} as an origin: clients reach it only through a distribution this account does not show (check its origin with `aws cloudfront list-distributions` where it lives)",
+                            cloudfront.join("; "),
+                            lb.name
+                        ));
+                    } else {
+                        evidence.push(format!(
+                            "clients {cidr} → CloudFront distribution {} → ALB:443 allowed by {} (CloudFront's origin-facing prefix list)",
+                            fronting.join(", "),
+                            cloudfront.join("; ")
+                        ));
+                        via_cloudfront = true;
+                    }
                 } else {
                     unresolved.push(format!(
                         "clients {cidr} → ALB:443 only via {} (a prefix list fronts the ALB, e.g. CloudFront's origin-facing list: if so, pass its CIDRs with --alb-allowed-cidrs or waive this)",
@@ -547,12 +575,16 @@ pub fn security_groups(ctx: &Ctx) -> Outcome {
             .iter()
             .flat_map(|n| n.security_groups.iter().cloned()),
     );
-    let v = if gaps.is_empty() {
+    let v = if gaps.is_empty() && !cautions.is_empty() {
+        Verdict::new(Status::Warn, cautions.join("; "))
+    } else if gaps.is_empty() {
         Verdict::new(
             Status::Pass,
             format!(
                 "the ALB admits 443 from {} and the targets admit the ALB on port(s) {}",
-                if allowed.is_empty() {
+                if via_cloudfront {
+                    "CloudFront, which fronts it".to_string()
+                } else if allowed.is_empty() {
                     "its clients".to_string()
                 } else {
                     allowed.join(", ")
@@ -568,6 +600,34 @@ pub fn security_groups(ctx: &Ctx) -> Outcome {
         Verdict::new(Status::Fail, gaps.join("; "))
     };
     Ok(v.evidence(evidence).resources(resources))
+}
+
+/// The rules on `groups` that admit TCP 443 through CloudFront's
+/// origin-facing managed prefix list (recognised by its name).
+fn cloudfront_rules(ctx: &Ctx, groups: &[&crate::model::SecurityGroup]) -> Vec<String> {
+    let cloudfront: Vec<&str> = ctx
+        .inv
+        .prefix_lists
+        .ok()
+        .into_iter()
+        .flatten()
+        .filter(|p| p.name.as_deref() == Some(crate::names::CLOUDFRONT_ORIGIN_FACING))
+        .map(|p| p.id.as_str())
+        .collect();
+    groups
+        .iter()
+        .flat_map(|g| g.ingress.iter().map(move |r| (g, r)))
+        .filter(|(_, r)| crate::net::rule_allows_tcp_port(r, 443))
+        .filter_map(|(g, r)| {
+            let ids: Vec<&str> = r
+                .prefix_lists
+                .iter()
+                .map(String::as_str)
+                .filter(|p| cloudfront.contains(p))
+                .collect();
+            (!ids.is_empty()).then(|| crate::net::describe_rule(&g.id, r, &ids.join(", ")))
+        })
+        .collect()
 }
 
 /// `ingress.waf`: a WAFv2 web ACL is associated with the ALB.
@@ -588,11 +648,39 @@ pub fn waf(ctx: &Ctx) -> Outcome {
             format!("web ACL {} protects ALB {}", name.unwrap_or(arn), a.lb.name),
         )
         .resources(vec![arn.clone()]),
-        None => Verdict::new(
-            Status::Warn,
-            format!("no WAFv2 web ACL is associated with ALB {}", a.lb.name),
-        )
-        .resources(vec![a.lb.arn.clone()]),
+        None => {
+            // A web ACL on a CloudFront distribution in front of the ALB
+            // filters the same traffic before it reaches the ALB.
+            let lb_dns = a.lb.dns_name.as_deref().unwrap_or_default();
+            let fronted: Vec<(&str, &str)> = ctx
+                .inv
+                .distributions
+                .ok()
+                .into_iter()
+                .flatten()
+                .filter(|d| d.enabled && crate::resolve::cdn::fronts(d, lb_dns))
+                .filter_map(|d| d.web_acl_id.as_deref().map(|w| (d.id.as_str(), w)))
+                .collect();
+            match fronted.first() {
+                Some((dist, acl)) => Verdict::new(
+                    Status::Pass,
+                    format!(
+                        "web ACL {acl} protects CloudFront distribution {dist}, which fronts ALB {}",
+                        a.lb.name
+                    ),
+                )
+                .evidence(vec![format!(
+                    "no web ACL on ALB {} itself; CloudFront distribution {dist} in front of it has {acl}",
+                    a.lb.name
+                )])
+                .resources(vec![acl.to_string()]),
+                None => Verdict::new(
+                    Status::Warn,
+                    format!("no WAFv2 web ACL is associated with ALB {}", a.lb.name),
+                )
+                .resources(vec![a.lb.arn.clone()]),
+            }
+        }
     })
 }
 

@@ -12,7 +12,11 @@ fn describe(c: &Certificate) -> String {
     format!(
         "{}: {} [{}], {}, expires {}",
         c.arn,
-        c.status,
+        if c.cert_type.as_deref() == Some("IAM") {
+            "IAM server certificate"
+        } else {
+            c.status.as_str()
+        },
         names.join(", "),
         c.key_algorithm.as_deref().unwrap_or("key type unknown"),
         c.not_after.as_deref().unwrap_or("(unknown)")
@@ -147,7 +151,11 @@ pub fn certificate(ctx: &Ctx) -> Outcome {
             )),
             Key::NotReported => notes.push((
                 Status::Warn,
-                "ACM reports no key algorithm for it: check its strength in the ACM console".into(),
+                if c.cert_type.as_deref() == Some("IAM") {
+                    format!("its key could not be read from the IAM server certificate's body: check it with `aws iam get-server-certificate --server-certificate-name {}`", c.arn.rsplit('/').next().unwrap_or_default())
+                } else {
+                    "ACM reports no key algorithm for it: check its strength in the ACM console".into()
+                },
             )),
         }
         let internet_facing = ctx

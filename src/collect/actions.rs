@@ -8,9 +8,11 @@
 pub const IAM_ACTIONS: &[&str] = &[
     "acm:DescribeCertificate",
     "acm:ListCertificates",
+    "cloudfront:ListDistributions",
     "ec2:DescribeInstanceTypes",
     "ec2:DescribeInstances",
     "ec2:DescribeLaunchTemplateVersions",
+    "ec2:DescribeManagedPrefixLists",
     "ec2:DescribeRouteTables",
     "ec2:DescribeSecurityGroups",
     "ec2:DescribeSubnets",
@@ -35,6 +37,7 @@ pub const IAM_ACTIONS: &[&str] = &[
     "elasticloadbalancing:DescribeTags",
     "elasticloadbalancing:DescribeTargetGroups",
     "elasticloadbalancing:DescribeTargetHealth",
+    "iam:GetServerCertificate",
     "iam:ListOpenIDConnectProviders",
     "iam:ListRoles",
     "rds:DescribeDBClusters",
@@ -44,6 +47,7 @@ pub const IAM_ACTIONS: &[&str] = &[
     "rds:DescribeDBSubnetGroups",
     "route53:ListHostedZones",
     "route53:ListResourceRecordSets",
+    "s3:GetAccountPublicAccessBlock",
     "s3:GetBucketLocation",
     "s3:GetBucketPublicAccessBlock",
     "s3:GetEncryptionConfiguration",
@@ -74,6 +78,11 @@ pub const DEPENDS_ON: &[(&str, &[&str])] = &[
         "ec2:GetManagedPrefixListEntries",
         &["ec2:DescribeSecurityGroups"],
     ),
+    (
+        "ec2:DescribeManagedPrefixLists",
+        &["ec2:DescribeSecurityGroups"],
+    ),
+    ("cloudfront:ListDistributions", &[]),
     ("eks:ListNodegroups", &[]),
     ("eks:DescribeNodegroup", &["eks:ListNodegroups"]),
     ("eks:ListFargateProfiles", &[]),
@@ -153,12 +162,17 @@ pub const DEPENDS_ON: &[(&str, &[&str])] = &[
     ("eks:ListPodIdentityAssociations", &["eks:ListAddons"]),
     ("servicequotas:GetServiceQuota", &[]),
     ("iam:ListOpenIDConnectProviders", &[]),
+    (
+        "iam:GetServerCertificate",
+        &["elasticloadbalancing:DescribeListenerCertificates"],
+    ),
     ("route53:ListHostedZones", &[]),
     (
         "route53:ListResourceRecordSets",
         &["route53:ListHostedZones"],
     ),
     ("s3:GetBucketLocation", &[]),
+    ("s3:GetAccountPublicAccessBlock", &["sts:GetCallerIdentity"]),
     ("s3:GetBucketPublicAccessBlock", &["s3:GetBucketLocation"]),
     ("s3:GetEncryptionConfiguration", &["s3:GetBucketLocation"]),
     ("ec2:DescribeVolumes", &[]),
@@ -205,6 +219,7 @@ pub fn iam_action(service: &str, operation: &str) -> String {
     match (service, operation) {
         ("S3", "GetPublicAccessBlock") => return "s3:GetBucketPublicAccessBlock".into(),
         ("S3", "GetBucketEncryption") => return "s3:GetEncryptionConfiguration".into(),
+        ("S3 Control", "GetPublicAccessBlock") => return "s3:GetAccountPublicAccessBlock".into(),
         _ => {}
     }
     let prefix = match service {

@@ -418,10 +418,11 @@ pub(super) async fn launch_template_versions(
     Fetched::Ok(out)
 }
 
-/// The entries of the managed prefix lists that security-group rules name.
+/// The managed prefix lists that security-group rules name: their names
+/// (DescribeManagedPrefixLists, one call) beside their entries.
 pub(super) async fn prefix_lists(c: &Clients, ids: Vec<String>) -> Fetched<Vec<PrefixList>> {
     use futures::StreamExt;
-    let answers: Vec<_> = futures::stream::iter(ids)
+    let entries = futures::stream::iter(ids.clone())
         .map(|id| async move {
             let entries: Result<Vec<_>, _> = c
                 .ec2
@@ -436,12 +437,30 @@ pub(super) async fn prefix_lists(c: &Clients, ids: Vec<String>) -> Fetched<Vec<P
             (id, entries)
         })
         .buffered(super::FAN_OUT)
-        .collect()
-        .await;
+        .collect::<Vec<_>>();
+    let names = async {
+        let r: Result<Vec<_>, _> = c
+            .ec2
+            .describe_managed_prefix_lists()
+            .set_prefix_list_ids(Some(ids))
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await;
+        r
+    };
+    let (answers, names) = futures::join!(entries, names);
+    let names = fetch!("ec2:DescribeManagedPrefixLists", names);
     let mut out = Vec::new();
     for (id, entries) in answers {
         let entries = fetch!("ec2:GetManagedPrefixListEntries", entries);
         out.push(PrefixList {
+            name: names
+                .iter()
+                .find(|p| p.prefix_list_id() == Some(id.as_str()))
+                .and_then(|p| p.prefix_list_name())
+                .map(str::to_string),
             id,
             cidrs: entries
                 .iter()

@@ -123,6 +123,7 @@ pub(crate) fn to_rfc3339(t: &aws_smithy_types::DateTime) -> Option<String> {
 
 mod acm;
 mod actions;
+mod cloudfront;
 mod ec2;
 mod eks;
 mod elasticache;
@@ -132,6 +133,7 @@ mod rds;
 mod recorder;
 mod route53;
 mod s3;
+mod s3control;
 mod servicequotas;
 mod sts;
 mod wafv2;
@@ -143,6 +145,7 @@ pub use recorder::{CallRecorder, RecordedCall};
 #[derive(Clone, Debug)]
 pub struct Clients {
     pub acm: aws_sdk_acm::Client,
+    pub cloudfront: aws_sdk_cloudfront::Client,
     pub ec2: aws_sdk_ec2::Client,
     pub eks: aws_sdk_eks::Client,
     pub elasticache: aws_sdk_elasticache::Client,
@@ -151,6 +154,7 @@ pub struct Clients {
     pub rds: aws_sdk_rds::Client,
     pub route53: aws_sdk_route53::Client,
     pub s3: aws_sdk_s3::Client,
+    pub s3control: aws_sdk_s3control::Client,
     pub servicequotas: aws_sdk_servicequotas::Client,
     pub sts: aws_sdk_sts::Client,
     pub wafv2: aws_sdk_wafv2::Client,
@@ -170,6 +174,7 @@ impl Clients {
         }
         Clients {
             acm: client!(aws_sdk_acm),
+            cloudfront: client!(aws_sdk_cloudfront),
             ec2: client!(aws_sdk_ec2),
             eks: client!(aws_sdk_eks),
             elasticache: client!(aws_sdk_elasticache),
@@ -184,6 +189,14 @@ impl Clients {
                     .force_path_style(conf.endpoint_url().is_some())
                     .build(),
             ),
+            s3control: {
+                let mut b =
+                    aws_sdk_s3control::config::Builder::from(conf).interceptor(recorder.clone());
+                if conf.endpoint_url().is_some() {
+                    b = b.endpoint_resolver(s3control::EmulatorEndpoint::default());
+                }
+                aws_sdk_s3control::Client::from_conf(b.build())
+            },
             servicequotas: client!(aws_sdk_servicequotas),
             sts: client!(aws_sdk_sts),
             wafv2: client!(aws_sdk_wafv2),
@@ -219,6 +232,9 @@ pub async fn collect(
 ) -> Result<Inventory, CollectError> {
     let want = |n: Need| needs.contains(&n);
     let name = target.cluster.as_str();
+
+    // GetCallerIdentity → the account. Shared: the account's S3 block waits on it.
+    let identity = sts::caller_identity(c).shared();
 
     // DescribeCluster → VPC. Shared: several branches wait on it.
     let cluster_vpc = async {
@@ -474,14 +490,45 @@ pub async fn collect(
                 (Fetched::NotCollected, Fetched::NotCollected)
             }
         };
+        let distributions = when(
+            want(Need::Cdn),
+            cloudfront::distributions(c, &target.domain),
+        );
         let bucket = async {
             match (&target.bucket, want(Need::Bucket)) {
-                (Some(b), true) => s3::bucket(c, b).await,
+                (Some(b), true) => {
+                    // The account's block needs the account id; it runs beside the bucket's calls.
+                    let account_block = async {
+                        match identity.clone().await {
+                            Fetched::Ok(account) => {
+                                s3control::account_public_access_block(c, &account).await
+                            }
+                            Fetched::Failed(e) => Fetched::Failed(e),
+                            Fetched::NotCollected => Fetched::NotCollected,
+                        }
+                    };
+                    let (bucket, account_block) = futures::join!(s3::bucket(c, b), account_block);
+                    bucket.map(|mut b| {
+                        if b.exists {
+                            b.account_public_access_block = account_block;
+                        }
+                        b
+                    })
+                }
                 _ => Fetched::NotCollected,
             }
         };
         let volumes = when(want(Need::Volumes), ec2::volumes(c));
-        futures::join!(addons.clone(), ebs_csi, quota, oidc, dns, bucket, volumes)
+        futures::join!(
+            addons.clone(),
+            ebs_csi,
+            quota,
+            oidc,
+            dns,
+            distributions,
+            bucket,
+            volumes
+        )
     });
 
     let (
@@ -495,7 +542,7 @@ pub async fn collect(
         ingress,
         extras,
     ) = futures::join!(
-        sts::caller_identity(c),
+        identity.clone(),
         cluster_vpc.clone(),
         network,
         nodes,
@@ -542,14 +589,23 @@ pub async fn collect(
             let served: Vec<String> = ingress
                 .served_certificates()
                 .into_iter()
-                .filter(|a| !known.contains(a) && a.contains(":acm:"))
+                .filter(|a| !known.contains(a))
                 .collect();
-            match acm::describe_certificates(c, served).await {
-                Ok(more) => {
-                    list.extend(more);
+            let (in_acm, in_iam): (Vec<String>, Vec<String>) = served
+                .into_iter()
+                .filter(|a| a.contains(":acm:") || a.contains(":server-certificate/"))
+                .partition(|a| a.contains(":acm:"));
+            let (acm_more, iam_more) = futures::join!(
+                acm::describe_certificates(c, in_acm),
+                iam::server_certificates(c, in_iam)
+            );
+            match (acm_more, iam_more) {
+                (Ok(a), Ok(b)) => {
+                    list.extend(a);
+                    list.extend(b);
                     Fetched::Ok(list)
                 }
-                Err(e) => Fetched::Failed(e),
+                (Err(e), _) | (_, Err(e)) => Fetched::Failed(e),
             }
         }
         other => other,
@@ -593,7 +649,7 @@ pub async fn collect(
     inv.ssl_policies = ingress.ssl_policies;
     inv.target_groups = ingress.target_groups;
     inv.web_acls = ingress.web_acls;
-    let (addons, ebs_csi, quota, oidc, (zones, records), bucket, volumes) = extras;
+    let (addons, ebs_csi, quota, oidc, (zones, records), distributions, bucket, volumes) = extras;
     inv.addons = addons;
     inv.ebs_csi_identities = ebs_csi;
     inv.instance_quota = quota;
@@ -601,6 +657,7 @@ pub async fn collect(
     inv.hosted_zones = zones;
     inv.dns_records = records;
     inv.bucket = bucket;
+    inv.distributions = distributions;
     inv.volumes = volumes;
     // Credentials that expire (or are revoked) mid-run make the later calls
     // fail: that is one problem with one fix, not a page of errors.

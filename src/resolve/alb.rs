@@ -123,15 +123,11 @@ pub(crate) fn resolve<'a>(inv: &'a Inventory, vpc: Option<&str>) -> Result<Alb<'
                 .filter(|lb| serves_domain(inv, listeners, lb))
                 .collect()
         };
-        // The domain's DNS record, when it points at one candidate, is the
-        // strongest sign of which ALB serves it.
+        // The domain's DNS record, when it points at one candidate (directly
+        // or through a CloudFront distribution's origin), is the strongest
+        // sign of which ALB serves it.
         let dns_target = |pool: &[&'a LoadBalancer]| -> Option<&'a LoadBalancer> {
-            let records = inv.dns_records.ok()?;
-            let targets: Vec<String> = records
-                .iter()
-                .filter_map(|r| r.target())
-                .map(lb_dns_name)
-                .collect();
+            let targets = super::cdn::record_destinations(inv)?;
             let hits: Vec<&'a LoadBalancer> = pool
                 .iter()
                 .copied()

@@ -8,6 +8,7 @@
 //! `collect` too, so that what is fetched and what is judged cannot drift.
 
 pub mod alb;
+pub mod cdn;
 pub mod certificate;
 pub mod network;
 pub mod nodes;

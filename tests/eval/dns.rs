@@ -48,3 +48,71 @@ fn dns_record_cases() {
     deny(&mut v, "dns_records", "route53:ListResourceRecordSets");
     assert_error_names(&one(&v, "dns.record"), "route53:ListResourceRecordSets");
 }
+
+/// CloudFront in front of the ALB: the record is an alias to a distribution;
+/// it is followed to its origins (ListDistributions).
+#[test]
+fn dns_record_through_cloudfront() {
+    let cf = "d111111abcdef8.cloudfront.net";
+    let with = |dists: Value| {
+        let mut v = base();
+        let alb = v["load_balancers"]["ok"][0]["dns_name"].clone();
+        ok(&mut v, "dns_records")[0]["alias_target"] = json!(format!("{cf}."));
+        let dists = serde_json::to_string(&dists)
+            .unwrap()
+            .replace("$ALB", alb.as_str().unwrap());
+        v["distributions"] = serde_json::from_str(&dists).unwrap();
+        one(&v, "dns.record")
+    };
+    let dist = |origin: &str, enabled: bool| {
+        json!({"ok": [{"id": "E2QWRUHEXAMPLE", "domain_name": cf, "aliases": ["langsmith.example.com"],
+            "origins": [origin], "enabled": enabled, "status": "Deployed"}]})
+    };
+    let f = with(dist("$ALB", true));
+    assert_eq!(f.status, Status::Pass, "{}", f.message);
+    assert!(
+        f.message
+            .contains("through CloudFront distribution E2QWRUHEXAMPLE"),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.evidence.iter().any(|e| e.contains(
+            "= CloudFront distribution E2QWRUHEXAMPLE (Deployed, origins: k8s-langsmith-ingress"
+        )),
+        "{:?}",
+        f.evidence
+    );
+    // The distribution's origin is something else.
+    let f = with(dist("old-alb-1.us-east-1.elb.amazonaws.com", true));
+    assert_eq!(f.status, Status::Fail);
+    assert!(
+        f.message.contains(
+            "points at CloudFront distribution E2QWRUHEXAMPLE (origins: old-alb-1.us-east-1.elb.amazonaws.com)"
+        ),
+        "{}",
+        f.message
+    );
+    // Disabled: it serves nothing.
+    let f = with(dist("$ALB", false));
+    assert_eq!(f.status, Status::Fail);
+    assert!(f.message.contains("which is disabled"), "{}", f.message);
+    // Not a distribution of this account: its origin cannot be seen.
+    let f = with(json!({"ok": []}));
+    assert_eq!(f.status, Status::Warn, "{}", f.message);
+    assert!(
+        f.message.contains("not a distribution of this account"),
+        "{}",
+        f.message
+    );
+    // The list denied: never a pass or fail built on it.
+    let f = with(
+        json!({"failed": {"action": "cloudfront:ListDistributions", "kind": "denied",
+        "code": "AccessDenied", "message": "User is not authorized"}}),
+    );
+    assert_error_names(&f, "cloudfront:ListDistributions");
+    // A record straight at the ALB needs no distribution list.
+    let mut v = base();
+    deny(&mut v, "distributions", "cloudfront:ListDistributions");
+    assert_eq!(one(&v, "dns.record").status, Status::Pass);
+}

@@ -459,3 +459,90 @@ fn ingress_alb_another_clusters_alb_is_never_ours() {
     v["dns_records"] = json!({"ok": []});
     assert_eq!(one(&v, "ingress.alb").status, Status::Error);
 }
+
+/// An ALB that admits 443 only from CloudFront's origin-facing prefix list
+/// (recognised by its name, DescribeManagedPrefixLists): the path holds when
+/// a distribution of the account has the ALB as its origin.
+#[test]
+fn ingress_security_groups_behind_cloudfront() {
+    let with = |dists: Value| {
+        let mut v = base();
+        let alb = v["load_balancers"]["ok"][0]["dns_name"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        rules_of(&mut v, "k8s-langsmith-alb")[0] = json!({"protocol": "tcp", "from_port": 443, "to_port": 443, "prefix_lists": ["pl-3b927c52"]});
+        v["prefix_lists"] = json!({"ok": [{"id": "pl-3b927c52",
+            "name": "com.amazonaws.global.cloudfront.origin-facing",
+            "cidrs": ["120.52.22.96/27", "205.251.249.0/24"]}]});
+        let dists = serde_json::to_string(&dists).unwrap().replace("$ALB", &alb);
+        v["distributions"] = serde_json::from_str(&dists).unwrap();
+        v
+    };
+    let fronting = json!({"ok": [{"id": "E2QWRUHEXAMPLE", "domain_name": "d111111abcdef8.cloudfront.net",
+        "origins": ["$ALB"], "enabled": true, "status": "Deployed"}]});
+    let f = one(&with(fronting.clone()), "ingress.security-groups");
+    assert_eq!(f.status, Status::Pass, "{}", f.message);
+    assert!(
+        f.message.contains("from CloudFront, which fronts it"),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.evidence.iter().any(|e| e.contains(
+            "→ CloudFront distribution E2QWRUHEXAMPLE (d111111abcdef8.cloudfront.net) → ALB:443 allowed by"
+        ) && e.contains("pl-3b927c52")),
+        "{:?}",
+        f.evidence
+    );
+    // No distribution of this account fronts the ALB: it may be elsewhere → warn.
+    let f = one(&with(json!({"ok": []})), "ingress.security-groups");
+    assert_eq!(f.status, Status::Warn, "{}", f.message);
+    assert!(
+        f.message.contains("no enabled CloudFront distribution of this account has ALB k8s-langsmith-ingress as an origin"),
+        "{}",
+        f.message
+    );
+    // The distributions unread: error, naming the action.
+    let f = one(
+        &with(
+            json!({"failed": {"action": "cloudfront:ListDistributions", "kind": "denied",
+            "code": "AccessDenied", "message": "User is not authorized"}}),
+        ),
+        "ingress.security-groups",
+    );
+    assert_error_names(&f, "cloudfront:ListDistributions");
+    // A real gap behind CloudFront still fails.
+    let mut v = with(fronting);
+    rules_of(&mut v, "langsmith-nodes").retain(|r| r["from_port"] != 30080);
+    assert_eq!(one(&v, "ingress.security-groups").status, Status::Fail);
+    // The same list without its name (another prefix list): unknown, as before.
+    let mut v = with(json!({"ok": []}));
+    v["prefix_lists"]["ok"][0]["name"] = json!("corp-egress");
+    assert_eq!(one(&v, "ingress.security-groups").status, Status::Error);
+}
+
+/// A web ACL on the CloudFront distribution that fronts the ALB protects it.
+#[test]
+fn ingress_waf_on_cloudfront() {
+    let mut v = base();
+    let alb = v["load_balancers"]["ok"][0]["dns_name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    v["web_acls"] = json!({"ok": []});
+    assert_eq!(one(&v, "ingress.waf").status, Status::Warn);
+    v["distributions"] = json!({"ok": [{"id": "E2QWRUHEXAMPLE", "domain_name": "d111111abcdef8.cloudfront.net",
+        "origins": [alb], "enabled": true, "status": "Deployed",
+        "web_acl_id": "arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/1"}]});
+    let f = one(&v, "ingress.waf");
+    assert_eq!(f.status, Status::Pass, "{}", f.message);
+    assert!(
+        f.message.contains("protects CloudFront distribution E2QWRUHEXAMPLE, which fronts ALB k8s-langsmith-ingress"),
+        "{}",
+        f.message
+    );
+    // Disabled, it protects nothing.
+    v["distributions"]["ok"][0]["enabled"] = json!(false);
+    assert_eq!(one(&v, "ingress.waf").status, Status::Warn);
+}

@@ -43,6 +43,11 @@ pub struct Variant {
     pub clickhouse_volume: Option<(&'static str, i32, i32)>,
     /// Block public access on the bucket.
     pub bucket_private: bool,
+    /// Block public access for the whole account (S3 Control).
+    pub account_block: bool,
+    /// An IPv6 cluster: the VPC gets an Amazon-provided /56, each subnet a /64
+    /// of it, and the cluster `kubernetesNetworkConfig.ipFamily = ipv6`.
+    pub ipv6: bool,
     /// Register the cluster's OIDC issuer in IAM.
     pub oidc: bool,
     /// RDS automated backup retention, in days (0: backups off).
@@ -103,6 +108,8 @@ impl Default for Variant {
             dns_to_alb: true,
             clickhouse_volume: Some(("gp3", 7000, 1000)),
             bucket_private: true,
+            account_block: false,
+            ipv6: false,
             oidc: true,
             pg_backup_days: 7,
             pg_encrypted: true,
@@ -139,6 +146,12 @@ pub struct Seeded {
     pub launch_template: Option<String>,
     /// Subnets the node group (or Karpenter) puts nodes in.
     pub node_subnets: Vec<String>,
+    /// The VPC's IPv6 block, when the variant asked for one.
+    pub vpc_ipv6: String,
+    /// The ALB's security group and DNS name, and the domain's hosted zone.
+    pub alb_sg: String,
+    pub alb_dns: String,
+    pub zone_id: String,
 }
 
 pub async fn sdk_config(endpoint: &str, region: &str) -> aws_types::SdkConfig {
@@ -184,10 +197,29 @@ async fn seed_deployment(conf: &aws_types::SdkConfig, v: &Variant) -> Seeded {
     let vpc = ec2
         .create_vpc()
         .cidr_block("10.0.0.0/16")
+        .amazon_provided_ipv6_cidr_block(v.ipv6)
         .send()
         .await
         .unwrap();
     s.vpc = vpc.vpc().unwrap().vpc_id().unwrap().to_string();
+    // The VPC's /56 as an address: subnet k gets the k-th /64 in it.
+    let ipv6_base: Option<u128> = vpc
+        .vpc()
+        .unwrap()
+        .ipv6_cidr_block_association_set()
+        .first()
+        .and_then(|a| a.ipv6_cidr_block())
+        .filter(|_| v.ipv6)
+        .map(|c| {
+            s.vpc_ipv6 = c.to_string();
+            u128::from(
+                c.split('/')
+                    .next()
+                    .unwrap()
+                    .parse::<std::net::Ipv6Addr>()
+                    .unwrap(),
+            )
+        });
     let igw = ec2.create_internet_gateway().send().await.unwrap();
     let igw = igw
         .internet_gateway()
@@ -204,10 +236,14 @@ async fn seed_deployment(conf: &aws_types::SdkConfig, v: &Variant) -> Seeded {
     for (i, az) in ["a", "b", "c"].iter().enumerate() {
         for (public, base) in [(true, 0), (false, 64)] {
             let cidr = format!("10.0.{}.0/20", base + 16 * i);
+            let k = (2 * i + usize::from(!public)) as u128;
             let sub = ec2
                 .create_subnet()
                 .vpc_id(&s.vpc)
                 .cidr_block(cidr)
+                .set_ipv6_cidr_block(
+                    ipv6_base.map(|b| format!("{}/64", std::net::Ipv6Addr::from(b + (k << 64)))),
+                )
                 .availability_zone(format!("{region}{az}"))
                 .send()
                 .await
@@ -329,6 +365,7 @@ async fn seed_deployment(conf: &aws_types::SdkConfig, v: &Variant) -> Seeded {
     s.db_sg = sg("langsmith-postgres").await;
     s.redis_sg = sg("langsmith-redis").await;
     let alb_sg = sg("k8s-langsmith-alb").await;
+    s.alb_sg = alb_sg.clone();
     if let Some(p) = v.db_rule_port {
         ec2.authorize_security_group_ingress()
             .group_id(&s.db_sg)
@@ -375,6 +412,11 @@ async fn seed_deployment(conf: &aws_types::SdkConfig, v: &Variant) -> Seeded {
                 .security_group_ids(&cluster_sg)
                 .build(),
         )
+        .set_kubernetes_network_config(v.ipv6.then(|| {
+            aws_sdk_eks::types::KubernetesNetworkConfigRequest::builder()
+                .ip_family(aws_sdk_eks::types::IpFamily::Ipv6)
+                .build()
+        }))
         .send()
         .await
         .unwrap();
@@ -742,6 +784,45 @@ async fn seed_deployment(conf: &aws_types::SdkConfig, v: &Variant) -> Seeded {
             .unwrap();
     }
 
+    if v.account_block {
+        // S3 Control puts the account id in front of the host, which does not
+        // resolve for 127.0.0.1: send it to the configured endpoint as given,
+        // as the tool does for an emulator (collect/s3control.rs).
+        #[derive(Debug)]
+        struct Given(String);
+        impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for Given {
+            fn resolve_endpoint<'a>(
+                &'a self,
+                _: &'a aws_sdk_s3control::config::endpoint::Params,
+            ) -> aws_sdk_s3control::config::endpoint::EndpointFuture<'a> {
+                aws_sdk_s3control::config::endpoint::EndpointFuture::ready(Ok(
+                    aws_sdk_s3control::config::endpoint::Endpoint::builder()
+                        .url(self.0.clone())
+                        .build(),
+                ))
+            }
+        }
+        let s3control = aws_sdk_s3control::Client::from_conf(
+            aws_sdk_s3control::config::Builder::from(conf)
+                .endpoint_resolver(Given(conf.endpoint_url().unwrap().to_string()))
+                .build(),
+        );
+        s3control
+            .put_public_access_block()
+            .account_id("123456789012")
+            .public_access_block_configuration(
+                aws_sdk_s3control::types::PublicAccessBlockConfiguration::builder()
+                    .block_public_acls(true)
+                    .ignore_public_acls(true)
+                    .block_public_policy(true)
+                    .restrict_public_buckets(true)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+
     // --- ClickHouse's persistent volumes, as the EBS CSI driver tags them
     if let Some((kind, iops, throughput)) = v.clickhouse_volume {
         for k in 0..3 {
@@ -861,6 +942,7 @@ async fn seed_deployment(conf: &aws_types::SdkConfig, v: &Variant) -> Seeded {
             .unwrap();
     }
     let alb_dns = lb.load_balancers()[0].dns_name().unwrap().to_string();
+    s.alb_dns = alb_dns.clone();
     if v.waf {
         let wafv2 = aws_sdk_wafv2::Client::new(conf);
         let acl = wafv2
@@ -900,6 +982,7 @@ async fn seed_deployment(conf: &aws_types::SdkConfig, v: &Variant) -> Seeded {
         .await
         .unwrap();
     let zone_id = zone.hosted_zone().unwrap().id().to_string();
+    s.zone_id = zone_id.clone();
     let target = if v.dns_to_alb {
         alb_dns.clone()
     } else {
@@ -972,9 +1055,46 @@ async fn seed_deployment(conf: &aws_types::SdkConfig, v: &Variant) -> Seeded {
 ///   has none of them (404);
 /// * Service Quotas GetServiceQuota: moto knows only the `vpc` service;
 /// * EKS DescribeNodegroup with a launch template: moto reports a default
-///   instance type even when the template sets it (AWS reports none).
+///   instance type even when the template sets it (AWS reports none);
+/// * CloudFront ListDistributions: moto's summaries omit Aliases, Origins,
+///   Enabled and WebACLId, which AWS always sends.
 pub mod answers {
     use serde_json::json;
+
+    /// One enabled distribution `id` named `domain_name`, serving
+    /// [`super::DOMAIN`] from the origin `origin` (REST-XML, as AWS sends it).
+    pub fn list_distributions(id: &str, domain_name: &str, origin: &str) -> (String, String) {
+        let body = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<DistributionList xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/">
+  <Marker></Marker><MaxItems>100</MaxItems><IsTruncated>false</IsTruncated><Quantity>1</Quantity>
+  <Items><DistributionSummary>
+    <Id>{id}</Id><ARN>arn:aws:cloudfront::123456789012:distribution/{id}</ARN>
+    <Status>Deployed</Status><LastModifiedTime>2026-11-30T10:00:00.000Z</LastModifiedTime>
+    <DomainName>{domain_name}</DomainName>
+    <Aliases><Quantity>1</Quantity><Items><CNAME>{domain}</CNAME></Items></Aliases>
+    <Origins><Quantity>1</Quantity><Items><Origin>
+      <Id>alb</Id><DomainName>{origin}</DomainName><OriginPath></OriginPath>
+      <CustomHeaders><Quantity>0</Quantity></CustomHeaders>
+      <CustomOriginConfig><HTTPPort>80</HTTPPort><HTTPSPort>443</HTTPSPort>
+        <OriginProtocolPolicy>https-only</OriginProtocolPolicy></CustomOriginConfig>
+    </Origin></Items></Origins>
+    <OriginGroups><Quantity>0</Quantity></OriginGroups>
+    <DefaultCacheBehavior><TargetOriginId>alb</TargetOriginId>
+      <ViewerProtocolPolicy>redirect-to-https</ViewerProtocolPolicy></DefaultCacheBehavior>
+    <CacheBehaviors><Quantity>0</Quantity></CacheBehaviors>
+    <CustomErrorResponses><Quantity>0</Quantity></CustomErrorResponses>
+    <Comment>LangSmith</Comment><PriceClass>PriceClass_All</PriceClass><Enabled>true</Enabled>
+    <ViewerCertificate><CloudFrontDefaultCertificate>false</CloudFrontDefaultCertificate>
+      <SSLSupportMethod>sni-only</SSLSupportMethod><MinimumProtocolVersion>TLSv1.2_2021</MinimumProtocolVersion></ViewerCertificate>
+    <Restrictions><GeoRestriction><RestrictionType>none</RestrictionType><Quantity>0</Quantity></GeoRestriction></Restrictions>
+    <WebACLId></WebACLId><HttpVersion>http2</HttpVersion><IsIPV6Enabled>true</IsIPV6Enabled><Staging>false</Staging>
+  </DistributionSummary></Items>
+</DistributionList>"#,
+            domain = super::DOMAIN
+        );
+        ("cloudfront:ListDistributions".into(), body)
+    }
 
     pub fn list_addons(addons: &[&str]) -> (String, String) {
         (
