@@ -18,3 +18,7 @@ python3 -c "import http.server" >/dev/null
 # probes the EC2 instance metadata service.
 unset AWS_PROFILE AWS_REGION AWS_DEFAULT_REGION AWS_ENDPOINT_URL
 export AWS_EC2_METADATA_DISABLED=true
+# Everything the tests send goes to 127.0.0.1: never through a proxy the
+# environment may name (the SDK honours HTTP_PROXY/HTTPS_PROXY).
+export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}"
+export no_proxy="$NO_PROXY"
