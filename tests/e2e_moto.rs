@@ -1626,38 +1626,7 @@ async fn cloudfront_in_front_of_the_alb() {
     ];
     let change = |conf: aws_types::SdkConfig, seeded: seed::Seeded| async move {
         // The domain → the distribution (CloudFront's alias hosted zone).
-        aws_sdk_route53::Client::new(&conf)
-            .change_resource_record_sets()
-            .hosted_zone_id(&seeded.zone_id)
-            .change_batch(
-                aws_sdk_route53::types::ChangeBatch::builder()
-                    .changes(
-                        aws_sdk_route53::types::Change::builder()
-                            .action(aws_sdk_route53::types::ChangeAction::Upsert)
-                            .resource_record_set(
-                                aws_sdk_route53::types::ResourceRecordSet::builder()
-                                    .name(DOMAIN)
-                                    .r#type(aws_sdk_route53::types::RrType::A)
-                                    .alias_target(
-                                        aws_sdk_route53::types::AliasTarget::builder()
-                                            .hosted_zone_id("Z2FDTNDATAQYW2")
-                                            .dns_name(CF)
-                                            .evaluate_target_health(false)
-                                            .build()
-                                            .unwrap(),
-                                    )
-                                    .build()
-                                    .unwrap(),
-                            )
-                            .build()
-                            .unwrap(),
-                    )
-                    .build()
-                    .unwrap(),
-            )
-            .send()
-            .await
-            .unwrap();
+        seed::alias_domain(&conf, &seeded.zone_id, "Z2FDTNDATAQYW2", CF).await;
         // The ALB admits 443 only from CloudFront's origin-facing servers.
         let ec2 = aws_sdk_ec2::Client::new(&conf);
         let pl = ec2
@@ -1766,34 +1735,9 @@ async fn an_iam_server_certificate_on_the_listener() {
         Variant::default(),
         &["--only", "tls.certificate"],
         |conf, seeded| async move {
-            let pem = include_str!("fixtures/iam-server-cert-rsa1024.pem");
-            let body = &pem[pem.find("-----BEGIN CERTIFICATE").unwrap()
-                ..pem.find("-----BEGIN RSA PRIVATE KEY").unwrap()];
-            let key = &pem[pem.find("-----BEGIN RSA PRIVATE KEY").unwrap()..];
-            let up = aws_sdk_iam::Client::new(&conf)
-                .upload_server_certificate()
-                .server_certificate_name("langsmith-legacy")
-                .certificate_body(body)
-                .private_key(key)
-                .send()
-                .await
-                .unwrap();
-            let arn = up.server_certificate_metadata().unwrap().arn().to_string();
+            let arn = seed::upload_iam_certificate(&conf, "langsmith-legacy").await;
+            let https = seed::https_listener(&conf, &seeded.alb_arn).await;
             let elb = aws_sdk_elasticloadbalancingv2::Client::new(&conf);
-            let listeners = elb
-                .describe_listeners()
-                .load_balancer_arn(&seeded.alb_arn)
-                .send()
-                .await
-                .unwrap();
-            let https = listeners
-                .listeners()
-                .iter()
-                .find(|l| l.port() == Some(443))
-                .unwrap()
-                .listener_arn()
-                .unwrap()
-                .to_string();
             elb.modify_listener()
                 .listener_arn(https)
                 .certificates(

@@ -112,35 +112,14 @@ async fn a_full_run_sends_only_reads_each_once() {
         .unwrap();
     // An IAM server certificate beside the ACM one on the HTTPS listener
     // (an SNI certificate): GetServerCertificate is sent too.
-    let pem = include_str!("fixtures/iam-server-cert-rsa1024.pem");
-    let key_at = pem.find("-----BEGIN RSA PRIVATE KEY").unwrap();
-    let iam_cert = aws_sdk_iam::Client::new(&conf)
-        .upload_server_certificate()
-        .server_certificate_name("langsmith-legacy")
-        .certificate_body(&pem[pem.find("-----BEGIN CERTIFICATE").unwrap()..key_at])
-        .private_key(&pem[key_at..])
-        .send()
-        .await
-        .unwrap();
+    let iam_cert = seed::upload_iam_certificate(&conf, "langsmith-legacy").await;
+    let https = seed::https_listener(&conf, &seeded.alb_arn).await;
     let elb = aws_sdk_elasticloadbalancingv2::Client::new(&conf);
-    let listeners = elb
-        .describe_listeners()
-        .load_balancer_arn(&seeded.alb_arn)
-        .send()
-        .await
-        .unwrap();
-    let https = listeners
-        .listeners()
-        .iter()
-        .find(|l| l.port() == Some(443))
-        .and_then(|l| l.listener_arn())
-        .unwrap()
-        .to_string();
     elb.add_listener_certificates()
         .listener_arn(https)
         .certificates(
             aws_sdk_elasticloadbalancingv2::types::Certificate::builder()
-                .certificate_arn(iam_cert.server_certificate_metadata().unwrap().arn())
+                .certificate_arn(iam_cert)
                 .build(),
         )
         .send()

@@ -988,38 +988,13 @@ async fn seed_deployment(conf: &aws_types::SdkConfig, v: &Variant) -> Seeded {
     } else {
         "old-alb-123.us-east-1.elb.amazonaws.com".to_string()
     };
-    route53
-        .change_resource_record_sets()
-        .hosted_zone_id(zone_id)
-        .change_batch(
-            aws_sdk_route53::types::ChangeBatch::builder()
-                .changes(
-                    aws_sdk_route53::types::Change::builder()
-                        .action(aws_sdk_route53::types::ChangeAction::Upsert)
-                        .resource_record_set(
-                            aws_sdk_route53::types::ResourceRecordSet::builder()
-                                .name(DOMAIN)
-                                .r#type(aws_sdk_route53::types::RrType::A)
-                                .alias_target(
-                                    aws_sdk_route53::types::AliasTarget::builder()
-                                        .hosted_zone_id("Z35SXDOTRQ7X7K")
-                                        .dns_name(format!("dualstack.{target}"))
-                                        .evaluate_target_health(true)
-                                        .build()
-                                        .unwrap(),
-                                )
-                                .build()
-                                .unwrap(),
-                        )
-                        .build()
-                        .unwrap(),
-                )
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
+    alias_domain(
+        conf,
+        &zone_id,
+        "Z35SXDOTRQ7X7K",
+        &format!("dualstack.{target}"),
+    )
+    .await;
     let http_action = if v.http_redirects {
         elbt::Action::builder()
             .r#type(elbt::ActionTypeEnum::Redirect)
@@ -1046,6 +1021,82 @@ async fn seed_deployment(conf: &aws_types::SdkConfig, v: &Variant) -> Seeded {
         .await
         .unwrap();
     s
+}
+
+/// Upserts the domain's A record as an alias to `dns_name`, whose own hosted
+/// zone is `alias_zone` (an ALB's region zone, or CloudFront's Z2FDTNDATAQYW2).
+pub async fn alias_domain(
+    conf: &aws_types::SdkConfig,
+    zone_id: &str,
+    alias_zone: &str,
+    dns_name: &str,
+) {
+    use aws_sdk_route53::types as r53;
+    aws_sdk_route53::Client::new(conf)
+        .change_resource_record_sets()
+        .hosted_zone_id(zone_id)
+        .change_batch(
+            r53::ChangeBatch::builder()
+                .changes(
+                    r53::Change::builder()
+                        .action(r53::ChangeAction::Upsert)
+                        .resource_record_set(
+                            r53::ResourceRecordSet::builder()
+                                .name(DOMAIN)
+                                .r#type(r53::RrType::A)
+                                .alias_target(
+                                    r53::AliasTarget::builder()
+                                        .hosted_zone_id(alias_zone)
+                                        .dns_name(dns_name)
+                                        .evaluate_target_health(true)
+                                        .build()
+                                        .unwrap(),
+                                )
+                                .build()
+                                .unwrap(),
+                        )
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+}
+
+/// Uploads tests/fixtures/iam-server-cert-rsa1024.pem as the IAM server
+/// certificate `name`; returns its ARN.
+pub async fn upload_iam_certificate(conf: &aws_types::SdkConfig, name: &str) -> String {
+    let pem = include_str!("../fixtures/iam-server-cert-rsa1024.pem");
+    let key_at = pem.find("-----BEGIN RSA PRIVATE KEY").unwrap();
+    let up = aws_sdk_iam::Client::new(conf)
+        .upload_server_certificate()
+        .server_certificate_name(name)
+        .certificate_body(&pem[pem.find("-----BEGIN CERTIFICATE").unwrap()..key_at])
+        .private_key(&pem[key_at..])
+        .send()
+        .await
+        .unwrap();
+    up.server_certificate_metadata().unwrap().arn().to_string()
+}
+
+/// The ARN of the ALB's listener on 443.
+pub async fn https_listener(conf: &aws_types::SdkConfig, alb_arn: &str) -> String {
+    let listeners = aws_sdk_elasticloadbalancingv2::Client::new(conf)
+        .describe_listeners()
+        .load_balancer_arn(alb_arn)
+        .send()
+        .await
+        .unwrap();
+    listeners
+        .listeners()
+        .iter()
+        .find(|l| l.port() == Some(443))
+        .and_then(|l| l.listener_arn())
+        .unwrap()
+        .to_string()
 }
 
 /// Answers, in AWS's own wire format, for the operations moto does not
