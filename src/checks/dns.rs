@@ -77,6 +77,15 @@ pub fn record(ctx: &Ctx) -> Outcome {
                             "CloudFront distribution {}, which is disabled",
                             d.id
                         ));
+                    } else if let Some(own) =
+                        d.origins.iter().find(|o| !o.ends_with(".amazonaws.com"))
+                    {
+                        // An origin by a domain name of the owner's may itself
+                        // resolve to the ALB: not something AWS's APIs show.
+                        unseen.push(format!(
+                            "distribution {} whose origin {own} is a domain name (`dig +short {own}` shows whether it resolves to the ALB)",
+                            d.id
+                        ));
                     } else {
                         elsewhere.push(format!(
                             "CloudFront distribution {} (origins: {})",
@@ -87,7 +96,9 @@ pub fn record(ctx: &Ctx) -> Outcome {
                 }
                 (Fetched::Ok(_), None) => {
                     line.push_str(" (not a CloudFront distribution of this account)");
-                    unseen.push(target);
+                    unseen.push(format!(
+                        "{target}, which is not a distribution of this account"
+                    ));
                 }
                 (_, None) => cloudfront_unread = true,
             }
@@ -122,7 +133,7 @@ pub fn record(ctx: &Ctx) -> Outcome {
         Verdict::new(
             Status::Warn,
             format!(
-                "{domain} points at CloudFront {}, which is not a distribution of this account: whether its origin is ALB {} ({alb_dns}) cannot be seen from here; check its origin with `aws cloudfront list-distributions` in the account that owns it",
+                "{domain} points at CloudFront {}: whether that reaches ALB {} ({alb_dns}) cannot be seen from here; check the origin (`aws cloudfront list-distributions` in the account that owns the distribution)",
                 unseen.join(", "),
                 a.lb.name
             ),
