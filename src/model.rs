@@ -800,6 +800,16 @@ pub struct Certificate {
     pub cert_type: Option<String>,
 }
 
+impl Certificate {
+    /// `cert_type` of an IAM server certificate (ACM's own types are
+    /// `AMAZON_ISSUED`, `IMPORTED` and `PRIVATE`).
+    pub const IAM_SERVER_CERTIFICATE: &'static str = "IAM";
+
+    pub fn is_iam_server_certificate(&self) -> bool {
+        self.cert_type.as_deref() == Some(Self::IAM_SERVER_CERTIFICATE)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct WebAclAssociation {
     pub resource_arn: String,

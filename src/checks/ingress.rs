@@ -424,6 +424,8 @@ pub fn security_groups(ctx: &Ctx) -> Outcome {
             None => gaps.push("no rule on the ALB's security groups admits TCP 443".to_string()),
         }
     }
+    // Rules admitting 443 through CloudFront's origin-facing list: the same for every source.
+    let cloudfront = cloudfront_rules(ctx, &alb_sgs);
     for cidr in &allowed {
         let src = Source {
             label: cidr.clone(),
@@ -440,7 +442,6 @@ pub fn security_groups(ctx: &Ctx) -> Outcome {
                 // the entries to say, even when they are known.
                 let pl =
                     crate::net::prefix_list_rules(&alb_sgs, 443, &crate::net::PrefixLists::new());
-                let cloudfront = cloudfront_rules(ctx, &alb_sgs);
                 if pl.is_empty() {
                     gaps.push(format!(
                         "the ALB's security groups ({}) do not admit TCP 443 from {cidr}",
@@ -449,11 +450,10 @@ pub fn security_groups(ctx: &Ctx) -> Outcome {
                 } else if !cloudfront.is_empty() {
                     // CloudFront's origin-facing servers are the ALB's clients:
                     // the path holds when a distribution has this ALB as origin.
-                    let dists = need(&ctx.inv.distributions, "CloudFront distributions")?;
+                    need(&ctx.inv.distributions, "CloudFront distributions")?;
                     let lb_dns = lb.dns_name.as_deref().unwrap_or_default();
-                    let fronting: Vec<String> = dists
+                    let fronting: Vec<String> = crate::resolve::cdn::fronting(ctx.inv, lb_dns)
                         .iter()
-                        .filter(|d| crate::resolve::cdn::fronts(d, lb_dns) && d.enabled)
                         .map(|d| format!("{} ({})", d.id, d.domain_name))
                         .collect();
                     if fronting.is_empty() {
@@ -652,13 +652,8 @@ pub fn waf(ctx: &Ctx) -> Outcome {
             // A web ACL on a CloudFront distribution in front of the ALB
             // filters the same traffic before it reaches the ALB.
             let lb_dns = a.lb.dns_name.as_deref().unwrap_or_default();
-            let fronted: Vec<(&str, &str)> = ctx
-                .inv
-                .distributions
-                .ok()
+            let fronted: Vec<(&str, &str)> = crate::resolve::cdn::fronting(ctx.inv, lb_dns)
                 .into_iter()
-                .flatten()
-                .filter(|d| d.enabled && crate::resolve::cdn::fronts(d, lb_dns))
                 .filter_map(|d| d.web_acl_id.as_deref().map(|w| (d.id.as_str(), w)))
                 .collect();
             match fronted.first() {

@@ -11,6 +11,16 @@ const BLOCK_SETTINGS: [&str; 4] = [
     "RestrictPublicBuckets",
 ];
 
+/// The names of the settings in `flags` that are on (`on`) or off.
+fn settings(flags: [bool; 4], on: bool) -> Vec<&'static str> {
+    BLOCK_SETTINGS
+        .iter()
+        .zip(flags)
+        .filter(|(_, f)| *f == on)
+        .map(|(n, _)| *n)
+        .collect()
+}
+
 /// `storage.bucket`: exists in the region, blocks public access, encrypted by default.
 pub fn bucket(ctx: &Ctx) -> Outcome {
     let Some(name) = ctx.inv.target.bucket.as_deref() else {
@@ -62,18 +72,10 @@ pub fn bucket(ctx: &Ctx) -> Outcome {
     match effective {
         Some(flags) if flags.iter().all(|f| *f) => {}
         _ if !account_known => {}
-        Some(flags) => {
-            let off: Vec<&str> = BLOCK_SETTINGS
-                .iter()
-                .zip(flags)
-                .filter(|(_, f)| !f)
-                .map(|(n, _)| *n)
-                .collect();
-            problems.push(format!(
-                "neither its public access block nor the account's turns on {}",
-                off.join(", ")
-            ));
-        }
+        Some(flags) => problems.push(format!(
+            "neither its public access block nor the account's turns on {}",
+            settings(flags, false).join(", ")
+        )),
         None => {
             problems.push("neither the bucket nor the account has a public access block".into())
         }
@@ -83,19 +85,10 @@ pub fn bucket(ctx: &Ctx) -> Outcome {
     }
     let describe = |f: Option<[bool; 4]>| match f {
         Some(f) if f.iter().all(|x| *x) => "all four settings on".to_string(),
-        Some(f) => {
-            let on: Vec<&str> = BLOCK_SETTINGS
-                .iter()
-                .zip(f)
-                .filter(|(_, on)| *on)
-                .map(|(n, _)| *n)
-                .collect();
-            if on.is_empty() {
-                "all four settings off".to_string()
-            } else {
-                format!("only {} on", on.join(", "))
-            }
-        }
+        Some(f) => match settings(f, true) {
+            on if on.is_empty() => "all four settings off".to_string(),
+            on => format!("only {} on", on.join(", ")),
+        },
         None => "none".to_string(),
     };
     let mut evidence = vec![format!(
@@ -116,20 +109,21 @@ pub fn bucket(ctx: &Ctx) -> Outcome {
         ),
         Fetched::NotCollected => "account public access block: not collected".to_string(),
     });
-    let v =
-        if problems.is_empty() {
-            Verdict::new(
-                Status::Pass,
-                format!(
-                "bucket {name} is in {region}, blocks public access{} and is encrypted by default",
-                if bucket_all_on { "" } else { " (with the account's block)" }
-            ),
-            )
-        } else {
-            Verdict::new(
-                Status::Fail,
-                format!("bucket {name}: {}", problems.join("; ")),
-            )
-        };
+    let with_account = if bucket_all_on {
+        ""
+    } else {
+        " (with the account's block)"
+    };
+    let v = if problems.is_empty() {
+        Verdict::new(
+            Status::Pass,
+            format!("bucket {name} is in {region}, blocks public access{with_account} and is encrypted by default"),
+        )
+    } else {
+        Verdict::new(
+            Status::Fail,
+            format!("bucket {name}: {}", problems.join("; ")),
+        )
+    };
     Ok(v.evidence(evidence).resources(vec![name.to_string()]))
 }

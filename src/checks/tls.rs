@@ -12,7 +12,7 @@ fn describe(c: &Certificate) -> String {
     format!(
         "{}: {} [{}], {}, expires {}",
         c.arn,
-        if c.cert_type.as_deref() == Some("IAM") {
+        if c.is_iam_server_certificate() {
             "IAM server certificate"
         } else {
             c.status.as_str()
@@ -151,7 +151,7 @@ pub fn certificate(ctx: &Ctx) -> Outcome {
             )),
             Key::NotReported => notes.push((
                 Status::Warn,
-                if c.cert_type.as_deref() == Some("IAM") {
+                if c.is_iam_server_certificate() {
                     format!("its key could not be read from the IAM server certificate's body: check it with `aws iam get-server-certificate --server-certificate-name {}`", c.arn.rsplit('/').next().unwrap_or_default())
                 } else {
                     "ACM reports no key algorithm for it: check its strength in the ACM console".into()

@@ -74,7 +74,8 @@ fn percent_decode(s: &str) -> String {
 /// The IAM server certificates the listeners serve (ARNs
 /// `arn:aws:iam::<account>:server-certificate/<path>/<name>`), read with
 /// GetServerCertificate: names, key and expiry from the certificate body
-/// itself (the metadata's Expiration only when the body cannot be read). Reported with `cert_type` `IAM`.
+/// itself (the metadata's Expiration only when the body cannot be read).
+/// Reported with `cert_type` [`crate::model::Certificate::IAM_SERVER_CERTIFICATE`].
 pub(super) async fn server_certificates(
     c: &Clients,
     arns: Vec<String>,
@@ -115,7 +116,7 @@ pub(super) async fn server_certificates(
             // Expiration; the metadata only when the body cannot be read.
             not_after: body.not_after.or(expiration),
             key_algorithm: body.key_algorithm,
-            cert_type: Some("IAM".into()),
+            cert_type: Some(crate::model::Certificate::IAM_SERVER_CERTIFICATE.into()),
         });
     }
     Ok(out)

@@ -12,6 +12,17 @@ pub fn fronts(d: &Distribution, lb_dns: &str) -> bool {
     d.origins.iter().any(|o| lb_dns_name(o) == lb)
 }
 
+/// The enabled distributions of the account that have the load balancer
+/// whose DNS name is `lb_dns` as an origin; none when they were not read.
+pub fn fronting<'a>(inv: &'a Inventory, lb_dns: &str) -> Vec<&'a Distribution> {
+    inv.distributions
+        .ok()
+        .into_iter()
+        .flatten()
+        .filter(|d| d.enabled && fronts(d, lb_dns))
+        .collect()
+}
+
 /// The account's distribution whose own name (`d….cloudfront.net`) is `target`.
 pub fn distribution_named<'a>(inv: &'a Inventory, target: &str) -> Option<&'a Distribution> {
     if !is_cloudfront_domain(target) {
