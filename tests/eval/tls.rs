@@ -111,3 +111,50 @@ fn tls_certificate_key_strength_and_issuer() {
     });
     assert_eq!(one(&v, "tls.certificate").status, Status::Fail);
 }
+
+/// An IAM server certificate on the listener (collected with
+/// iam:GetServerCertificate, `cert_type` IAM) is judged as what it is: it
+/// passes like an ACM one, names itself in the evidence, says how to read a
+/// key that its body did not give, and a denied read is an error.
+#[test]
+fn tls_certificate_iam_server_certificate() {
+    let iam_arn = "arn:aws:iam::123456789012:server-certificate/langsmith-legacy";
+    let with = |alg: Value| {
+        // The ACM certificate's ARN replaced everywhere (the listener serves it).
+        let v = base();
+        let acm_arn = v["certificates"]["ok"][0]["arn"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let text = serde_json::to_string(&v)
+            .unwrap()
+            .replace(&acm_arn, iam_arn);
+        let mut v: Value = serde_json::from_str(&text).unwrap();
+        set_cert(&mut v, |c| {
+            c["cert_type"] = json!("IAM");
+            c["key_algorithm"] = alg.clone();
+        });
+        one(&v, "tls.certificate")
+    };
+    let f = with(json!("RSA-2048"));
+    assert_eq!(f.status, Status::Pass, "{}", f.message);
+    assert!(f.message.contains(iam_arn), "{}", f.message);
+    assert!(
+        f.evidence
+            .iter()
+            .any(|e| e.contains("IAM server certificate [")),
+        "{:?}",
+        f.evidence
+    );
+    let f = with(Value::Null);
+    assert_eq!(f.status, Status::Warn, "{}", f.message);
+    assert!(
+        f.message
+            .contains("aws iam get-server-certificate --server-certificate-name langsmith-legacy"),
+        "{}",
+        f.message
+    );
+    let mut v = base();
+    deny(&mut v, "certificates", "iam:GetServerCertificate");
+    assert_error_names(&one(&v, "tls.certificate"), "iam:GetServerCertificate");
+}
