@@ -121,10 +121,10 @@ def main():
         r, outputs, summary = check_with("broken-deployment.json")
         if r.returncode != 3 or outputs.get("exit-code") != "3":
             fail(f"broken example: step exit {r.returncode}, outputs {outputs}: {r.stderr}")
-        for key in ("json", "junit", "markdown"):
+        for key in ("json", "junit", "markdown", "html"):
             if not pathlib.Path(outputs.get(key, "")).is_file():
                 fail(f"output {key} names no file: {outputs}")
-        if "storage.bucket" not in summary or "FAIL" not in summary.upper():
+        if "storage.bucket" not in summary or "FAIL" not in summary.upper() or "```mermaid" not in summary:
             fail(f"the step summary lacks the report: {summary[:300]!r}")
         r, outputs, summary = check_with("reference-deployment.json")
         if r.returncode != 0 or outputs.get("exit-code") != "0" or not summary:

@@ -16,7 +16,7 @@ use crate::options::{
     format_duration, parse_duration, unknown_id, AwsOptions, Options, OptionsError, TargetArgs,
 };
 use crate::registry;
-use crate::render::{self, Format};
+use crate::render::{self, DiffFormat, Format};
 use crate::report::{exit, Stage, Stats, Status};
 use crate::settings::FailOn;
 use crate::snapshot;
@@ -47,6 +47,11 @@ pub enum Command {
         /// A requirement id, as printed by `list`.
         id: String,
     },
+    /// Compare two runs: the requirements whose status changed and the
+    /// inventory changes that explain them. OLD and NEW are snapshots
+    /// (written by `collect`) or JSON reports (`check --format json`).
+    /// Exits 3 when a requirement fails in NEW that did not fail in OLD.
+    Diff(DiffArgs),
     /// Print the least-privilege, read-only IAM policy the tool needs.
     IamPolicy,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -92,6 +97,30 @@ fn parse_report(s: &str) -> Result<(Format, PathBuf), String> {
         return Err(format!("{s:?} names no file"));
     }
     Ok((format.parse()?, PathBuf::from(path)))
+}
+
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// The earlier run: a snapshot or a JSON report.
+    pub old: PathBuf,
+    /// The later run: a snapshot or a JSON report.
+    pub new: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    pub format: DiffFormat,
+    /// Write the diff to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Snapshots are evaluated with this configuration file's settings
+    /// (stage, baseline, thresholds, waivers); JSON reports keep their own.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The stage snapshots are evaluated at (default: installed).
+    #[arg(long, value_enum)]
+    pub stage: Option<Stage>,
+    /// The sizing baseline snapshots are evaluated with (default: production).
+    #[arg(long, value_enum)]
+    pub baseline: Option<crate::settings::Baseline>,
 }
 
 #[derive(Args, Debug)]
@@ -200,6 +229,7 @@ pub fn run(cli: Cli) -> Result<u8, Exit> {
         }
         Command::Check(args) => check(args),
         Command::Collect(args) => collect_cmd(args),
+        Command::Diff(args) => diff_cmd(args),
     }
 }
 
@@ -390,6 +420,66 @@ fn check(args: CheckArgs) -> Result<u8, Exit> {
         write_out(Some(path), &render::render(&report, *format, false))?;
     }
     Ok(report.exit_code(fail_on))
+}
+
+/// One side of `diff`: the report, and the inventory when it was a snapshot.
+fn diff_input(
+    path: &std::path::Path,
+    opts: &Options,
+) -> Result<(crate::report::Report, Option<Inventory>), Exit> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| usage(format!("cannot read {}: {e}", path.display())))?;
+    let shown = path.display().to_string();
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| usage(format!("{shown} is not JSON: {e}")))?;
+    // A report has results and a summary; anything else must be a snapshot.
+    if value.get("results").is_some() && value.get("summary").is_some() {
+        let report = serde_json::from_value(value).map_err(|e| {
+            usage(format!(
+                "{shown} is not a langsmith-preflight JSON report: {e}"
+            ))
+        })?;
+        return Ok((report, None));
+    }
+    let inv = snapshot::parse(&text, &shown).map_err(|e| usage(e.to_string()))?;
+    let report = evaluate::report(
+        &inv,
+        &opts.settings,
+        &opts.requirements,
+        &shown,
+        Stats::default(),
+    );
+    Ok((report, Some(inv)))
+}
+
+fn diff_cmd(args: DiffArgs) -> Result<u8, Exit> {
+    let target = TargetArgs {
+        config: args.config.clone(),
+        stage: args.stage,
+        baseline: args.baseline,
+        ..TargetArgs::default()
+    };
+    let opts = Options::new(&target)?;
+    let (old, old_inv) = diff_input(&args.old, &opts)?;
+    let (new, new_inv) = diff_input(&args.new, &opts)?;
+    let (o, n) = (
+        args.old.display().to_string(),
+        args.new.display().to_string(),
+    );
+    let d = crate::diff::compare(
+        &crate::diff::Input {
+            source: &o,
+            report: &old,
+            inventory: old_inv.as_ref(),
+        },
+        &crate::diff::Input {
+            source: &n,
+            report: &new,
+            inventory: new_inv.as_ref(),
+        },
+    );
+    write_out(args.output.as_ref(), &render::diff::render(&d, args.format))?;
+    Ok(d.exit_code())
 }
 
 fn collect_cmd(args: CollectArgs) -> Result<u8, Exit> {

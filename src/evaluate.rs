@@ -202,6 +202,7 @@ pub fn report(
         target,
         summary: Summary::of(&results),
         facts: facts::of(inv, &r, settings),
+        topology: crate::topology::build(inv, &r, &results),
         results,
         stats,
     }

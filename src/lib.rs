@@ -11,10 +11,11 @@
 //!   runs one named function per requirement in [`checks`] through the
 //!   [`check`] API; the requirement's data is in `checks/<id>.toml` ([`spec`]),
 //!   both tied together in [`registry`];
+//! * [`topology`] draws the resolved path as a graph judged by the findings;
 //! * [`render`] formats a [`report::Report`].
 //!
 //! Imports run one way: model, report, spec, settings → resolve → check →
-//! checks → registry → evaluate → render → cli.
+//! checks → registry → facts, topology → evaluate → render → cli.
 
 pub mod alloc;
 pub mod check;
@@ -22,6 +23,7 @@ pub mod checks;
 pub mod cli;
 pub mod collect;
 pub mod config;
+pub mod diff;
 pub mod evaluate;
 pub mod facts;
 pub mod model;
@@ -36,6 +38,7 @@ pub mod settings;
 pub mod snapshot;
 pub mod spec;
 pub mod tfoutputs;
+pub mod topology;
 
 /// The current time as RFC 3339 (UTC).
 pub fn now_rfc3339() -> String {

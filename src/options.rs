@@ -16,7 +16,7 @@ use crate::settings::{Baseline, ClickhouseMode, FailOn, Settings, Stage};
 use crate::spec::Need;
 use crate::{config, tfoutputs};
 
-#[derive(Args, Debug, Clone)]
+#[derive(Args, Debug, Clone, Default)]
 pub struct TargetArgs {
     /// The EKS cluster's name.
     #[arg(long, value_name = "NAME")]

@@ -159,7 +159,132 @@ pub struct Report {
     pub summary: Summary,
     pub results: Vec<Finding>,
     pub facts: Facts,
+    /// The path from the internet to the data stores, as resolved, with the
+    /// requirement that judges each hop. Added after schema_version 1 was
+    /// published, additively: reports without it still parse.
+    #[serde(default, skip_serializing_if = "Topology::is_empty")]
+    pub topology: Topology,
     pub stats: Stats,
+}
+
+/// What a topology node stands for. Its order is the order of the path:
+/// renderers draw one column per kind, left to right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeKind {
+    Internet,
+    Dns,
+    Cdn,
+    LoadBalancer,
+    Listener,
+    TargetGroup,
+    Workers,
+    Postgres,
+    Redis,
+    Bucket,
+}
+
+impl NodeKind {
+    /// The column a renderer draws the kind in (data stores share one).
+    pub fn column(self) -> usize {
+        match self {
+            NodeKind::Internet => 0,
+            NodeKind::Dns => 1,
+            NodeKind::Cdn => 2,
+            NodeKind::LoadBalancer => 3,
+            NodeKind::Listener => 4,
+            NodeKind::TargetGroup => 5,
+            NodeKind::Workers => 6,
+            NodeKind::Postgres | NodeKind::Redis | NodeKind::Bucket => 7,
+        }
+    }
+}
+
+/// One requirement's verdict on a topology node or edge.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Judgement {
+    pub requirement: String,
+    pub status: Status,
+    /// The finding's message, when it is not a pass or a skip.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// A resource on the path (or the gap where one is missing).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TopoNode {
+    /// Unique within the topology, stable across runs of the same
+    /// deployment (`alb`, `listener:443`, `workers:us-east-1a`, …).
+    pub id: String,
+    pub kind: NodeKind,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<String>,
+    /// AWS ids and ARNs it stands for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<String>,
+    /// True when the resource was looked for and not found (or is unknown):
+    /// the node marks where the path breaks.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub missing: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<Judgement>,
+    /// The worst of `checks`; absent when no requirement judges it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+}
+
+/// A hop traffic takes, from `from` to `to` (node ids).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TopoEdge {
+    pub from: String,
+    pub to: String,
+    /// The hop: `alias`, `HTTPS :443`, `TCP 5432`, `4/4 healthy :30080`, …
+    pub label: String,
+    /// The security groups (or other resources) that decide the hop.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<Judgement>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+}
+
+/// The deployment as a graph: internet → DNS record → (CloudFront) → ALB →
+/// listeners → target groups → worker nodes per AZ → PostgreSQL, Redis, S3.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Topology {
+    pub nodes: Vec<TopoNode>,
+    pub edges: Vec<TopoEdge>,
+}
+
+impl Topology {
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+    pub fn node(&self, id: &str) -> Option<&TopoNode> {
+        self.nodes.iter().find(|n| n.id == id)
+    }
+}
+
+impl Status {
+    /// How bad a status is when several judge one hop: fail, error, warn,
+    /// waived, pass, skip (worst first).
+    pub fn badness(self) -> u8 {
+        match self {
+            Status::Fail => 5,
+            Status::Error => 4,
+            Status::Warn => 3,
+            Status::Waived => 2,
+            Status::Pass => 1,
+            Status::Skip => 0,
+        }
+    }
+
+    /// The worst of several statuses; `None` for none.
+    pub fn worst(all: impl IntoIterator<Item = Status>) -> Option<Status> {
+        all.into_iter().max_by_key(|s| s.badness())
+    }
 }
 
 /// Process exit codes (documented in the README).

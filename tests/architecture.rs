@@ -14,7 +14,7 @@ const LAYERS: &[&[&str]] = &[
     &["check", "collect"],
     &["checks"],
     &["registry"],
-    &["facts"],
+    &["facts", "topology", "diff"],
     &["evaluate"],
     &["render", "config"],
     &["options"],

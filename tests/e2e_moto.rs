@@ -710,8 +710,147 @@ fn save_example(snapshot: &str, name: &str, addons: &[&str]) {
     v["ebs_csi_identities"] = serde_json::json!({ "ok": [] });
     v["instance_quota"] = serde_json::json!({ "ok": 256.0 });
     v["serverless_caches"] = serde_json::json!({ "ok": [] });
-    let text = serde_json::to_string_pretty(&v).unwrap() + "\n";
+    let mut text = serde_json::to_string_pretty(&v).unwrap() + "\n";
+    for (random, canonical) in canonical_ids(&v) {
+        text = text.replace(&random, &canonical);
+    }
     std::fs::write(format!("examples/{name}"), text).unwrap();
+}
+
+/// moto names every resource with a random id, so the two examples would
+/// share no id even where they hold the same resource, and `diff` between
+/// them would show every resource replaced. Each random id is renamed here
+/// after what identifies the resource in the scenario — a subnet by its
+/// CIDR, a security group by its name, an instance by its private IP, a
+/// volume by its claim, a load balancer, listener or target group by name
+/// and port — in AWS's format, so that both examples name a shared resource
+/// alike and `diff` shows only what the broken scenario changed.
+fn canonical_ids(v: &serde_json::Value) -> Vec<(String, String)> {
+    fn hex(kind: &str, key: &str, len: usize) -> String {
+        // FNV-1a, stretched: stable across runs and platforms.
+        let mut out = String::new();
+        let mut round = 0u64;
+        while out.len() < len {
+            let mut h: u64 = 0xcbf29ce484222325 ^ round;
+            for b in kind.bytes().chain([0]).chain(key.bytes()) {
+                h ^= u64::from(b);
+                h = h.wrapping_mul(0x100000001b3);
+            }
+            out.push_str(&format!("{h:016x}"));
+            round += 1;
+        }
+        out.truncate(len);
+        out
+    }
+    let list = |k: &str| v[k]["ok"].as_array().cloned().unwrap_or_default();
+    let s = |x: &serde_json::Value, k: &str| x[k].as_str().unwrap_or_default().to_string();
+    let mut map: Vec<(String, String)> = Vec::new();
+    let mut add = |random: String, canonical: String| {
+        if !random.is_empty() && random != canonical && !map.iter().any(|(r, _)| *r == random) {
+            map.push((random, canonical));
+        }
+    };
+    let prefixed = |random: &str, kind: &str, key: &str| -> String {
+        let (p, rest) = random.split_once('-').unwrap_or(("", random));
+        format!("{p}-{}", hex(kind, key, rest.len()))
+    };
+    if let Some(vpc) = v["vpc_id"].as_str() {
+        add(vpc.into(), prefixed(vpc, "vpc", ""));
+    }
+    let cidr_of: std::collections::BTreeMap<String, String> = list("subnets")
+        .iter()
+        .map(|x| (s(x, "id"), s(x, "cidr")))
+        .collect();
+    for (id, cidr) in &cidr_of {
+        add(id.clone(), prefixed(id, "subnet", cidr));
+    }
+    for g in list("security_groups") {
+        add(s(&g, "id"), prefixed(&s(&g, "id"), "sg", &s(&g, "name")));
+    }
+    let mut nat = 0;
+    for t in list("route_tables") {
+        let mut cidrs: Vec<String> = t["subnet_ids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|x| cidr_of.get(x.as_str().unwrap()).cloned())
+            .collect();
+        cidrs.sort();
+        let key = if t["main"] == true {
+            "main".to_string()
+        } else {
+            cidrs.join(",")
+        };
+        add(s(&t, "id"), prefixed(&s(&t, "id"), "rtb", &key));
+        for r in t["routes"].as_array().unwrap() {
+            let target = s(r, "target");
+            if target.starts_with("igw-") {
+                add(target.clone(), prefixed(&target, "igw", ""));
+            } else if target.starts_with("nat-") {
+                nat += 1;
+                add(target.clone(), prefixed(&target, "nat", &nat.to_string()));
+            }
+        }
+    }
+    for i in list("instances") {
+        add(
+            s(&i, "id"),
+            prefixed(&s(&i, "id"), "i", &s(&i, "private_ip")),
+        );
+    }
+    for x in list("volumes") {
+        let key = format!("{}/{}", s(&x, "pvc_namespace"), s(&x, "pvc_name"));
+        add(s(&x, "id"), prefixed(&s(&x, "id"), "vol", &key));
+    }
+    // ARN suffixes: …/app/NAME/LB, …/app/NAME/LB/LISTENER, …/NAME/TG.
+    let suffix =
+        |arn: &str, n: usize| -> String { arn.rsplit('/').nth(n).unwrap_or_default().to_string() };
+    let mut lb_names = std::collections::BTreeMap::new();
+    for lb in list("load_balancers") {
+        let id = suffix(&s(&lb, "arn"), 0);
+        lb_names.insert(id.clone(), s(&lb, "name"));
+        add(id, hex("lb", &s(&lb, "name"), 16));
+    }
+    for l in list("listeners") {
+        let arn = s(&l, "arn");
+        let lb = lb_names.get(&suffix(&arn, 1)).cloned().unwrap_or_default();
+        add(
+            suffix(&arn, 0),
+            hex("listener", &format!("{lb}:{}", l["port"]), 16),
+        );
+    }
+    for tg in list("target_groups") {
+        add(suffix(&s(&tg, "arn"), 0), hex("tg", &s(&tg, "name"), 16));
+    }
+    for c in list("certificates") {
+        let uuid = suffix(&s(&c, "arn"), 0);
+        if uuid.len() == 36 {
+            let h = hex("certificate", &s(&c, "domain"), 32);
+            add(
+                uuid,
+                format!(
+                    "{}-{}-{}-{}-{}",
+                    &h[..8],
+                    &h[8..12],
+                    &h[12..16],
+                    &h[16..20],
+                    &h[20..]
+                ),
+            );
+        }
+    }
+    for z in list("hosted_zones") {
+        let id = s(&z, "id");
+        add(
+            id.clone(),
+            hex("zone", &s(&z, "name"), id.len()).to_uppercase(),
+        );
+    }
+    if let Some(issuer) = v["cluster"]["ok"]["oidc_issuer"].as_str() {
+        let id = suffix(issuer, 0);
+        add(id.clone(), hex("oidc", "", id.len()).to_uppercase());
+    }
+    map
 }
 
 /// The add-ons of a reference cluster, as EKS ListAddons reports them.

@@ -77,3 +77,139 @@ fn json_is_the_serialized_report() {
     let back: Report = serde_json::from_str(&text).unwrap();
     assert_eq!(back, r);
 }
+
+/// The Markdown report's Mermaid block: one node per topology node, one
+/// link per edge, and a red `linkStyle` for exactly the failing edges.
+#[test]
+fn mermaid_marks_the_failing_edges() {
+    let r = example("broken-deployment.json");
+    let md = render(&r, Format::Markdown, false);
+    let block = md
+        .split("```mermaid\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("a mermaid block");
+    assert!(block.starts_with("flowchart TB\n"), "{block}");
+    assert_eq!(
+        block.matches(" -->|").count() + block.matches(" -.->|").count(),
+        r.topology.edges.len()
+    );
+    let failing: Vec<usize> = r
+        .topology
+        .edges
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.status == Some(langsmith_preflight::report::Status::Fail))
+        .map(|(i, _)| i)
+        .collect();
+    assert!(!failing.is_empty());
+    let styled: Vec<usize> = block
+        .lines()
+        .filter(|l| l.contains("stroke:#cf222e"))
+        .filter_map(|l| l.trim().strip_prefix("linkStyle "))
+        .map(|l| l.split(' ').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(styled, failing);
+    // Labels never carry a raw quote or angle bracket that would end them.
+    for line in block.lines().filter(|l| l.contains("[\"")) {
+        let inner = &line[line.find("[\"").unwrap() + 2..line.rfind("\"]").unwrap()];
+        assert!(!inner.contains('"'), "{line}");
+    }
+    // A reference deployment shows no failing edge.
+    let ok = render(
+        &example("reference-deployment.json"),
+        Format::Markdown,
+        false,
+    );
+    assert!(ok.contains("```mermaid"));
+    assert!(
+        !ok.lines()
+            .any(|l| l.contains("linkStyle") || l.trim_end().ends_with(" fail")),
+        "{ok}"
+    );
+}
+
+#[test]
+fn html_of_the_broken_example() {
+    let r = example("broken-deployment.json");
+    let html = render(&r, Format::Html, false);
+    // Self-contained: nothing is fetched, nothing runs.
+    for banned in [
+        "<script",
+        "<link",
+        "src=",
+        "@import",
+        "url(http",
+        "href=\"http",
+    ] {
+        assert!(!html.contains(banned), "{banned}");
+    }
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert_eq!(
+        html.matches("<g class=\"node ").count(),
+        r.topology.nodes.len()
+    );
+    assert_eq!(
+        html.matches("<g class=\"edge ").count(),
+        r.topology.edges.len()
+    );
+    let failing = r
+        .topology
+        .edges
+        .iter()
+        .filter(|e| e.status == Some(langsmith_preflight::report::Status::Fail))
+        .count();
+    assert_eq!(html.matches("<g class=\"edge fail\"").count(), failing);
+    // Every finding, with its fix and reference.
+    for f in &r.results {
+        assert!(
+            html.contains(&format!("<details id=\"{}\"", f.id)),
+            "{}",
+            f.id
+        );
+    }
+    assert!(html.contains("Fix:</strong>"));
+    insta::assert_snapshot!("broken_html", html);
+}
+
+#[test]
+fn html_escapes_what_aws_returns() {
+    let mut r = example("reference-deployment.json");
+    r.results[0].message = "<script>alert(1)</script> & \"x\"".into();
+    r.topology.nodes[0].label = "<img src=x onerror=alert(1)>".into();
+    let html = render(&r, Format::Html, false);
+    assert!(!html.contains("<script>"));
+    assert!(!html.contains("<img"));
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;"));
+}
+
+/// A report written before the topology existed still reads, and renders
+/// without a picture.
+#[test]
+fn reports_without_a_topology_still_read() {
+    let r = example("reference-deployment.json");
+    let mut v: serde_json::Value = serde_json::from_str(&render(&r, Format::Json, false)).unwrap();
+    v.as_object_mut().unwrap().remove("topology");
+    let back: Report = serde_json::from_value(v).unwrap();
+    assert!(back.topology.is_empty());
+    assert!(!render(&back, Format::Markdown, false).contains("```mermaid"));
+    assert!(!render(&back, Format::Html, false).contains("<svg"));
+}
+
+/// The README shows the broken example's Mermaid diagram as the tool draws it.
+#[test]
+fn readme_shows_the_current_diagram() {
+    let md = render(&example("broken-deployment.json"), Format::Markdown, false);
+    let block = md
+        .split("```mermaid\n")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    assert!(
+        readme.contains(&format!("```mermaid\n{block}```")),
+        "README's Mermaid block is stale; it should be:\n{block}"
+    );
+}

@@ -1,5 +1,12 @@
 //! Renderers: each turns a [`Report`] into text and does nothing else.
 
+pub mod diagram;
+pub mod diff;
+mod html;
+
+pub use diff::DiffFormat;
+pub use html::html;
+
 use comfy_table::{presets, Cell, Color, ContentArrangement, Table};
 
 use crate::registry;
@@ -11,13 +18,15 @@ pub enum Format {
     Json,
     Junit,
     Markdown,
+    /// One self-contained HTML page with the topology drawn as SVG.
+    Html,
 }
 
 impl std::str::FromStr for Format {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         <Format as clap::ValueEnum>::from_str(s, true)
-            .map_err(|_| format!("unknown format {s:?} (table, json, junit, markdown)"))
+            .map_err(|_| format!("unknown format {s:?} (table, json, junit, markdown, html)"))
     }
 }
 
@@ -27,6 +36,7 @@ pub fn render(report: &Report, format: Format, color: bool) -> String {
         Format::Table => table(report, color),
         Format::Junit => junit(report),
         Format::Markdown => markdown(report),
+        Format::Html => html(report),
     }
 }
 
@@ -171,6 +181,13 @@ pub fn markdown(report: &Report) -> String {
         ),
     ] {
         out.push_str(&format!("| {k} | {} |\n", md_cell(&v)));
+    }
+    if !report.topology.is_empty() {
+        out.push_str(
+            "\n### Topology\n\nFrom the internet to the data stores; ✗ marks a failing hop or resource, ! a warning, ? one that could not be evaluated.\n\n```mermaid\n",
+        );
+        out.push_str(&diagram::mermaid(&report.topology, t.vpc.as_deref()));
+        out.push_str("```\n");
     }
     out.push_str("\n| status | requirement | result |\n|---|---|---|\n");
     for f in &report.results {

@@ -1,0 +1,218 @@
+//! The topology model: built by evaluation from what was resolved, each
+//! node and edge judged by the requirements named for it. On the broken
+//! example the picture marks exactly what its failing requirements name.
+
+use std::collections::BTreeSet;
+
+use langsmith_preflight::evaluate::report;
+use langsmith_preflight::model::Inventory;
+use langsmith_preflight::registry;
+use langsmith_preflight::report::{Baseline, NodeKind, Report, Stage, Stats, Status};
+use langsmith_preflight::settings::Settings;
+
+fn example(name: &str, stage: Stage) -> Report {
+    let text = std::fs::read_to_string(format!("examples/{name}")).unwrap();
+    let inv: Inventory = serde_json::from_str(&text).unwrap();
+    let reqs: Vec<_> = registry::all().iter().collect();
+    let settings = Settings {
+        stage,
+        baseline: Baseline::Production,
+        ..Default::default()
+    };
+    report(&inv, &settings, &reqs, name, Stats::default())
+}
+
+fn failing_edges(r: &Report) -> BTreeSet<(String, String)> {
+    r.topology
+        .edges
+        .iter()
+        .filter(|e| e.status == Some(Status::Fail))
+        .map(|e| (e.from.clone(), e.to.clone()))
+        .collect()
+}
+
+fn failing_nodes(r: &Report) -> BTreeSet<String> {
+    r.topology
+        .nodes
+        .iter()
+        .filter(|n| n.status == Some(Status::Fail))
+        .map(|n| n.id.clone())
+        .collect()
+}
+
+#[test]
+fn broken_example_marks_exactly_what_fails() {
+    let r = example("broken-deployment.json", Stage::Installed);
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<BTreeSet<_>>();
+    // postgres.reachable fails: every worker box → PostgreSQL, and nothing else.
+    assert_eq!(
+        failing_edges(&r),
+        ["us-east-1a", "us-east-1b", "us-east-1c"]
+            .iter()
+            .map(|az| (format!("workers:{az}"), "postgres".to_string()))
+            .collect()
+    );
+    for e in r
+        .topology
+        .edges
+        .iter()
+        .filter(|e| e.status == Some(Status::Fail))
+    {
+        assert_eq!(e.label, "TCP 5432");
+        let j = &e.checks[0];
+        assert_eq!(
+            (j.requirement.as_str(), j.status),
+            ("postgres.reachable", Status::Fail)
+        );
+        // The edge names the security group that blocks it.
+        let sg = &r
+            .results
+            .iter()
+            .find(|f| f.id == "postgres.reachable")
+            .unwrap()
+            .resources[1];
+        assert!(e.resources.contains(sg), "{:?}", e.resources);
+        assert!(j.message.as_deref().unwrap().contains(sg.as_str()));
+    }
+    // ingress.https (both listeners), postgres.version, storage.bucket and
+    // the capacity requirements (every worker box).
+    assert_eq!(
+        failing_nodes(&r),
+        s(&[
+            "listener:80",
+            "listener:443",
+            "workers:us-east-1a",
+            "workers:us-east-1b",
+            "workers:us-east-1c",
+            "postgres",
+            "bucket",
+        ])
+    );
+    // The warning on the ALB (no WAF) is marked as a warning, not a failure.
+    assert_eq!(r.topology.node("alb").unwrap().status, Some(Status::Warn));
+    // Every failing requirement the topology can name is on it.
+    let judged = langsmith_preflight::topology::requirements_judged();
+    let on_picture: BTreeSet<&str> = r
+        .topology
+        .nodes
+        .iter()
+        .flat_map(|n| n.checks.iter())
+        .chain(r.topology.edges.iter().flat_map(|e| e.checks.iter()))
+        .filter(|j| j.status == Status::Fail)
+        .map(|j| j.requirement.as_str())
+        .collect();
+    let failing: BTreeSet<&str> = r
+        .results
+        .iter()
+        .filter(|f| f.status == Status::Fail && judged.contains(&f.id.as_str()))
+        .map(|f| f.id.as_str())
+        .collect();
+    assert_eq!(on_picture, failing);
+    insta::assert_json_snapshot!("broken_topology", r.topology);
+}
+
+#[test]
+fn reference_example_is_one_clean_path() {
+    let r = example("reference-deployment.json", Stage::Installed);
+    assert!(failing_edges(&r).is_empty());
+    assert!(failing_nodes(&r).is_empty());
+    let kinds: BTreeSet<NodeKind> = r.topology.nodes.iter().map(|n| n.kind).collect();
+    for k in [
+        NodeKind::Internet,
+        NodeKind::Dns,
+        NodeKind::LoadBalancer,
+        NodeKind::Listener,
+        NodeKind::TargetGroup,
+        NodeKind::Workers,
+        NodeKind::Postgres,
+        NodeKind::Redis,
+        NodeKind::Bucket,
+    ] {
+        assert!(kinds.contains(&k), "{k:?}");
+    }
+    // Every edge joins two nodes that exist; ids are unique.
+    let ids: BTreeSet<&str> = r.topology.nodes.iter().map(|n| n.id.as_str()).collect();
+    assert_eq!(ids.len(), r.topology.nodes.len());
+    for e in &r.topology.edges {
+        assert!(
+            ids.contains(e.from.as_str()) && ids.contains(e.to.as_str()),
+            "{e:?}"
+        );
+    }
+    // The path is connected from the internet to PostgreSQL.
+    let mut reach = BTreeSet::from(["internet"]);
+    loop {
+        let before = reach.len();
+        for e in &r.topology.edges {
+            if reach.contains(e.from.as_str()) {
+                reach.insert(e.to.as_str());
+            }
+        }
+        if reach.len() == before {
+            break;
+        }
+    }
+    assert!(
+        reach.contains("postgres") && reach.contains("redis"),
+        "{reach:?}"
+    );
+}
+
+/// Before `helm install` there is no ALB to draw: the picture is DNS and
+/// the data path, with no load balancer node and nothing judged by the
+/// installed-stage requirements.
+#[test]
+fn preflight_stage_draws_no_load_balancer() {
+    let r = example("reference-deployment.json", Stage::Preflight);
+    assert!(r.topology.node("alb").is_none());
+    assert!(r
+        .topology
+        .nodes
+        .iter()
+        .all(|n| n.kind != NodeKind::Listener));
+    assert!(r.topology.edges.iter().any(|e| e.to == "postgres"));
+}
+
+/// A missing database is drawn as a gap, and the edges into it carry the
+/// failing requirement.
+#[test]
+fn a_missing_database_is_a_gap_on_the_path() {
+    let text = std::fs::read_to_string("examples/reference-deployment.json").unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["db_instances"] = serde_json::json!({ "ok": [] });
+    let inv: Inventory = serde_json::from_value(v).unwrap();
+    let reqs: Vec<_> = registry::all().iter().collect();
+    let r = report(&inv, &Settings::default(), &reqs, "t", Stats::default());
+    let pg = r.topology.node("postgres").expect("a gap node");
+    assert!(pg.missing);
+    assert_eq!(pg.label, "PostgreSQL (not found)");
+    assert_eq!(pg.status, Some(Status::Fail));
+    assert!(r
+        .topology
+        .edges
+        .iter()
+        .filter(|e| e.to == "postgres")
+        .all(|e| e.status == Some(Status::Fail)));
+}
+
+/// A denied call is not drawn as a pass: the ALB node is `error`, marked as
+/// unknown.
+#[test]
+fn an_unreadable_alb_is_unknown_not_absent() {
+    let text = std::fs::read_to_string("examples/reference-deployment.json").unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["load_balancers"] = serde_json::json!({ "failed": {
+        "action": "elasticloadbalancing:DescribeLoadBalancers",
+        "kind": "denied",
+        "code": "AccessDenied",
+        "message": "not authorized"
+    }});
+    let inv: Inventory = serde_json::from_value(v).unwrap();
+    let reqs: Vec<_> = registry::all().iter().collect();
+    let r = report(&inv, &Settings::default(), &reqs, "t", Stats::default());
+    let alb = r.topology.node("alb").expect("a gap node");
+    assert!(alb.missing);
+    assert_eq!(alb.label, "ALB (unknown)");
+    assert_eq!(alb.status, Some(Status::Error));
+    assert!(alb.details[0].contains("DescribeLoadBalancers"));
+}
