@@ -216,3 +216,44 @@ fn an_unreadable_alb_is_unknown_not_absent() {
     assert_eq!(alb.status, Some(Status::Error));
     assert!(alb.details[0].contains("DescribeLoadBalancers"));
 }
+
+/// CloudFront in front of the ALB: the record → distribution → ALB, the
+/// hop into the ALB judged by its security groups.
+#[test]
+fn cloudfront_sits_between_the_record_and_the_alb() {
+    let text = std::fs::read_to_string("examples/reference-deployment.json").unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let cf = "d111111abcdef8.cloudfront.net";
+    let alb = v["load_balancers"]["ok"][0]["dns_name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    v["dns_records"]["ok"][0]["alias_target"] = serde_json::json!(format!("{cf}."));
+    v["distributions"] = serde_json::json!({"ok": [{"id": "E2QWRUHEXAMPLE", "domain_name": cf,
+        "aliases": ["langsmith.example.com"], "origins": [alb], "enabled": true, "status": "Deployed"}]});
+    let inv: Inventory = serde_json::from_value(v).unwrap();
+    let reqs: Vec<_> = registry::all().iter().collect();
+    let r = report(&inv, &Settings::default(), &reqs, "t", Stats::default());
+    let cdn = r
+        .topology
+        .node("cdn:E2QWRUHEXAMPLE")
+        .expect("a CloudFront node");
+    assert_eq!(cdn.kind, NodeKind::Cdn);
+    let hops: Vec<(&str, &str)> = r
+        .topology
+        .edges
+        .iter()
+        .map(|e| (e.from.as_str(), e.to.as_str()))
+        .filter(|(a, b)| *a == "dns" || *b == "alb")
+        .collect();
+    assert_eq!(
+        hops,
+        [("dns", "cdn:E2QWRUHEXAMPLE"), ("cdn:E2QWRUHEXAMPLE", "alb")]
+    );
+    let into = r.topology.edges.iter().find(|e| e.to == "alb").unwrap();
+    assert!(into
+        .checks
+        .iter()
+        .any(|c| c.requirement == "ingress.security-groups"));
+    assert_eq!(into.status, Some(Status::Pass));
+}
