@@ -532,99 +532,103 @@ fn ingress(b: &mut Builder, inv: &Inventory, r: &Resolved, w: &Workers) {
     }
 }
 
-/// The data half: workers → PostgreSQL, Redis, S3.
-fn data(b: &mut Builder, inv: &Inventory, r: &Resolved, w: &Workers) {
-    let pg_port = match &r.postgres {
-        Ok(pg) => {
-            let mut details = vec![format!("{} {}, {}", pg.engine, pg.version, pg.status)];
-            if let Some(c) = pg.instance_class {
-                details.push(c.to_string());
-            }
-            if !pg.proxies.is_empty() {
-                details.push(format!(
-                    "RDS Proxy {}",
-                    pg.proxies
-                        .iter()
-                        .map(|p| p.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-            }
-            details.push(format!("security groups {}", pg.security_groups.join(", ")));
-            let mut res = vec![pg.id.to_string()];
-            res.extend(pg.security_groups.iter().cloned());
-            b.node(
-                "postgres",
-                NodeKind::Postgres,
-                format!("{} {}", pg.kind, pg.id),
-                details,
-                res,
-                judged_by::POSTGRES,
-            );
-            Some((pg.port, pg.security_groups.clone()))
+/// A data store as resolved.
+struct Store<'a> {
+    id: &'a str,
+    label: String,
+    details: Vec<String>,
+    security_groups: &'a [String],
+    port: i32,
+}
+
+/// Where a data store sits on the path and who judges it.
+struct Place {
+    id: &'static str,
+    kind: NodeKind,
+    what: &'static str,
+    default_port: i32,
+    judged: &'static [&'static str],
+    reached: &'static [&'static str],
+}
+
+/// A data store's node (or the gap where it is missing) and the edges from
+/// every worker box to it on its port, with its security groups.
+fn data_store(b: &mut Builder, w: &Workers, at: &Place, found: Result<Store, &Problem>) {
+    let (port, sgs) = match found {
+        Ok(st) => {
+            let mut details = st.details;
+            details.push(format!("security groups {}", st.security_groups.join(", ")));
+            let mut res = vec![st.id.to_string()];
+            res.extend(st.security_groups.iter().cloned());
+            b.node(at.id, at.kind, st.label, details, res, at.judged);
+            (st.port, st.security_groups.to_vec())
         }
         Err(p) => {
-            b.gap(
-                "postgres",
-                NodeKind::Postgres,
-                "PostgreSQL",
-                p,
-                judged_by::POSTGRES,
-            );
-            b.topo.node("postgres").map(|_| (5432, Vec::new()))
+            b.gap(at.id, at.kind, at.what, p, at.judged);
+            if b.topo.node(at.id).is_none() {
+                return;
+            }
+            (at.default_port, Vec::new())
         }
     };
-    if let Some((port, sgs)) = pg_port {
-        for (from, _) in &w.boxes {
-            b.edge(
-                from,
-                "postgres",
-                format!("TCP {port}"),
-                sgs.clone(),
-                judged_by::TO_POSTGRES,
-            );
-        }
+    for (from, _) in &w.boxes {
+        b.edge(from, at.id, format!("TCP {port}"), sgs.clone(), at.reached);
     }
-    let redis_port = match &r.redis {
-        Ok(x) => {
-            let mut details = vec![format!(
+}
+
+/// The data half: workers → PostgreSQL, Redis, S3.
+fn data(b: &mut Builder, inv: &Inventory, r: &Resolved, w: &Workers) {
+    let pg = r.postgres.as_ref().map(|pg| {
+        let mut details = vec![format!("{} {}, {}", pg.engine, pg.version, pg.status)];
+        details.extend(pg.instance_class.map(str::to_string));
+        if !pg.proxies.is_empty() {
+            let names: Vec<&str> = pg.proxies.iter().map(|p| p.name.as_str()).collect();
+            details.push(format!("RDS Proxy {}", names.join(", ")));
+        }
+        Store {
+            label: format!("{} {}", pg.kind, pg.id),
+            id: pg.id,
+            details,
+            security_groups: &pg.security_groups,
+            port: pg.port,
+        }
+    });
+    let postgres = Place {
+        id: "postgres",
+        kind: NodeKind::Postgres,
+        what: "PostgreSQL",
+        default_port: 5432,
+        judged: judged_by::POSTGRES,
+        reached: judged_by::TO_POSTGRES,
+    };
+    data_store(b, w, &postgres, pg);
+    let redis = r.redis.as_ref().map(|x| Store {
+        label: format!("{} {}", x.kind, x.id),
+        id: x.id,
+        details: [
+            Some(format!(
                 "{} {}, {}",
                 x.engine,
                 x.version.as_deref().unwrap_or("(version unknown)"),
                 x.status
-            )];
-            if let Some(t) = &x.node_type {
-                details.push(t.clone());
-            }
-            details.push(format!("security groups {}", x.security_groups.join(", ")));
-            let mut res = vec![x.id.to_string()];
-            res.extend(x.security_groups.iter().cloned());
-            b.node(
-                "redis",
-                NodeKind::Redis,
-                format!("{} {}", x.kind, x.id),
-                details,
-                res,
-                judged_by::REDIS,
-            );
-            Some((x.port, x.security_groups.clone()))
-        }
-        Err(p) => {
-            b.gap("redis", NodeKind::Redis, "Redis", p, judged_by::REDIS);
-            b.topo.node("redis").map(|_| (6379, Vec::new()))
-        }
+            )),
+            x.node_type.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+        security_groups: &x.security_groups,
+        port: x.port,
+    });
+    let place = Place {
+        id: "redis",
+        kind: NodeKind::Redis,
+        what: "Redis",
+        default_port: 6379,
+        judged: judged_by::REDIS,
+        reached: judged_by::TO_REDIS,
     };
-    if let Some((port, sgs)) = redis_port {
-        for (from, _) in &w.boxes {
-            b.edge(
-                from,
-                "redis",
-                format!("TCP {port}"),
-                sgs.clone(),
-                judged_by::TO_REDIS,
-            );
-        }
-    }
+    data_store(b, w, &place, redis);
     if let Some(name) = inv.target.bucket.as_deref() {
         let details = match &inv.bucket {
             Fetched::Ok(x) if !x.exists => vec!["no such bucket".to_string()],

@@ -6,7 +6,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::report::{NodeKind, Status, TopoEdge, TopoNode, Topology};
+use super::xml_escape as xml;
+use crate::report::{Judgement, NodeKind, Status, TopoEdge, TopoNode, Topology};
 
 /// A short mark for a status on a picture.
 pub fn mark(s: Option<Status>) -> &'static str {
@@ -22,7 +23,7 @@ pub fn mark(s: Option<Status>) -> &'static str {
 
 /// The requirements behind a node's or edge's status: those that are not
 /// passing, else all of them.
-fn naming(checks: &[crate::report::Judgement], status: Option<Status>) -> Vec<&str> {
+fn naming(checks: &[Judgement], status: Option<Status>) -> Vec<&str> {
     checks
         .iter()
         .filter(|c| Some(c.status) == status)
@@ -175,22 +176,6 @@ const MAX_DETAILS: usize = 3;
 /// Characters that fit a box line at the drawing's font size.
 const FIT: usize = 34;
 
-pub fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 fn fit(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_string()
@@ -298,13 +283,9 @@ pub fn svg(t: &Topology) -> String {
     out
 }
 
-fn edge_svg(out: &mut String, labels: Option<&mut String>, e: &TopoEdge, a: &Placed, b: &Placed) {
-    let c = class_of(e.status);
-    let (x1, y1) = (a.x + BOX_W / 2.0, a.y + a.h);
-    let (x2, y2) = (b.x + BOX_W / 2.0, b.y - 2.0);
-    let dy = ((y2 - y1) / 2.0).max(20.0);
-    let mut title = format!("{} → {}: {}", e.from, e.to, e.label);
-    for j in &e.checks {
+/// A tooltip's lines for the requirements that judge a box or an arrow.
+fn judgement_lines(title: &mut String, checks: &[Judgement]) {
+    for j in checks {
         let _ = write!(
             title,
             "\n{} {}{}",
@@ -316,6 +297,15 @@ fn edge_svg(out: &mut String, labels: Option<&mut String>, e: &TopoEdge, a: &Pla
                 .unwrap_or_default()
         );
     }
+}
+
+fn edge_svg(out: &mut String, labels: Option<&mut String>, e: &TopoEdge, a: &Placed, b: &Placed) {
+    let c = class_of(e.status);
+    let (x1, y1) = (a.x + BOX_W / 2.0, a.y + a.h);
+    let (x2, y2) = (b.x + BOX_W / 2.0, b.y - 2.0);
+    let dy = ((y2 - y1) / 2.0).max(20.0);
+    let mut title = format!("{} → {}: {}", e.from, e.to, e.label);
+    judgement_lines(&mut title, &e.checks);
     if !e.resources.is_empty() {
         let _ = write!(title, "\n{}", e.resources.join(", "));
     }
@@ -355,18 +345,7 @@ fn node_svg(out: &mut String, p: &Placed) {
     for d in &n.details {
         let _ = write!(title, "\n{d}");
     }
-    for j in &n.checks {
-        let _ = write!(
-            title,
-            "\n{} {}{}",
-            j.status.as_str().to_uppercase(),
-            j.requirement,
-            j.message
-                .as_deref()
-                .map(|m| format!(": {m}"))
-                .unwrap_or_default()
-        );
-    }
+    judgement_lines(&mut title, &n.checks);
     let _ = write!(
         out,
         "<g class=\"node {c}{}\" data-id=\"{}\" data-kind=\"{}\"><title>{}</title><rect x=\"{:.1}\" y=\"{:.1}\" width=\"{BOX_W}\" height=\"{:.1}\" rx=\"6\"/>",

@@ -5,7 +5,8 @@
 
 use std::fmt::Write as _;
 
-use super::diagram::{self, xml};
+use super::diagram;
+use super::xml_escape as xml;
 use crate::report::{Finding, Report, Status};
 
 const CSS: &str = "
@@ -106,7 +107,6 @@ fn finding_block(out: &mut String, f: &Finding) {
 pub fn html(report: &Report) -> String {
     let t = &report.target;
     let s = &report.summary;
-    let found = |x: &Option<String>| x.clone().unwrap_or_else(|| "—".into());
     let mut out = String::from("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     let _ = writeln!(
         out,
@@ -179,33 +179,7 @@ pub fn html(report: &Report) -> String {
     }
 
     out.push_str("<h2>Deployment</h2>\n<table class=\"target\">\n");
-    for (k, v) in [
-        (
-            "Account / region",
-            format!("{} / {}", found(&t.account), t.region),
-        ),
-        (
-            "EKS cluster",
-            format!(
-                "{} (Kubernetes {})",
-                t.cluster,
-                found(&report.facts.kubernetes_version)
-            ),
-        ),
-        ("VPC", found(&t.vpc)),
-        ("PostgreSQL", found(&report.facts.postgres)),
-        ("Redis", found(&report.facts.redis)),
-        ("ClickHouse", report.facts.clickhouse.clone()),
-        ("ALB", found(&report.facts.alb)),
-        ("Certificate", found(&t.certificate)),
-        (
-            "Collected",
-            format!(
-                "{} ({}, langsmith-preflight {})",
-                t.collected_at, t.source, report.tool_version
-            ),
-        ),
-    ] {
+    for (k, v) in super::target_rows(report) {
         let _ = writeln!(out, "<tr><td>{k}</td><td>{}</td></tr>", xml(&v));
     }
     out.push_str("</table>\n");

@@ -40,7 +40,8 @@ pub fn render(report: &Report, format: Format, color: bool) -> String {
     }
 }
 
-fn xml_escape(s: &str) -> String {
+/// Text escaped for XML and HTML (JUnit, the HTML report, its SVG).
+pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -140,18 +141,12 @@ fn md_cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
-/// A support-ticket-ready report (TROUBLESHOOTING.md §11); fits
-/// `$GITHUB_STEP_SUMMARY`.
-pub fn markdown(report: &Report) -> String {
+/// The deployment's rows in the Markdown and HTML reports: what was checked
+/// and what discovery found (TROUBLESHOOTING.md §11).
+pub(crate) fn target_rows(report: &Report) -> Vec<(&'static str, String)> {
     let t = &report.target;
-    let s = &report.summary;
     let found = |x: &Option<String>| x.clone().unwrap_or_else(|| "—".into());
-    let mut out = format!(
-        "## LangSmith Self-Hosted preflight: {} pass, {} warn, {} fail, {} skip, {} error\n\n",
-        s.pass, s.warn, s.fail, s.skip, s.error
-    );
-    out.push_str("| | |\n|---|---|\n");
-    for (k, v) in [
+    vec![
         (
             "Account / region",
             format!("{} / {}", found(&t.account), t.region),
@@ -179,7 +174,20 @@ pub fn markdown(report: &Report) -> String {
                 t.collected_at, t.source, report.tool_version
             ),
         ),
-    ] {
+    ]
+}
+
+/// A support-ticket-ready report (TROUBLESHOOTING.md §11); fits
+/// `$GITHUB_STEP_SUMMARY`.
+pub fn markdown(report: &Report) -> String {
+    let t = &report.target;
+    let s = &report.summary;
+    let mut out = format!(
+        "## LangSmith Self-Hosted preflight: {} pass, {} warn, {} fail, {} skip, {} error\n\n",
+        s.pass, s.warn, s.fail, s.skip, s.error
+    );
+    out.push_str("| | |\n|---|---|\n");
+    for (k, v) in target_rows(report) {
         out.push_str(&format!("| {k} | {} |\n", md_cell(&v)));
     }
     if !report.topology.is_empty() {
