@@ -322,9 +322,29 @@ proptest! {
                     langsmith_preflight::render::Format::Json,
                     langsmith_preflight::render::Format::Junit,
                     langsmith_preflight::render::Format::Markdown,
+                    langsmith_preflight::render::Format::Html,
                 ] {
                     let _ = langsmith_preflight::render::render(&report, format, false);
                 }
+            }
+            // And compared with the snapshot it was mutated from: diff never panics.
+            let base = langsmith_preflight::snapshot::parse(EXAMPLES[which], "base.json").unwrap();
+            let settings = langsmith_preflight::settings::Settings::default();
+            let old = langsmith_preflight::evaluate::report(&base, &settings, &reqs, "old", Default::default());
+            let new = langsmith_preflight::evaluate::report(&inv, &settings, &reqs, "new", Default::default());
+            let d = langsmith_preflight::diff::compare(
+                &langsmith_preflight::diff::Input { source: "old", report: &old, inventory: Some(&base) },
+                &langsmith_preflight::diff::Input { source: "new", report: &new, inventory: Some(&inv) },
+            );
+            for s in &d.status_changes {
+                prop_assert!(s.explained_by.iter().all(|&i| i < d.changes.len()));
+            }
+            for format in [
+                langsmith_preflight::render::DiffFormat::Table,
+                langsmith_preflight::render::DiffFormat::Json,
+                langsmith_preflight::render::DiffFormat::Markdown,
+            ] {
+                let _ = langsmith_preflight::render::diff::render(&d, format);
             }
         }
     }

@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
             ..Default::default()
         };
         let r = report(&inv, &settings, &reqs, "fuzz", Default::default());
-        for format in [Format::Table, Format::Json, Format::Junit, Format::Markdown] {
+        for format in [Format::Table, Format::Json, Format::Junit, Format::Markdown, Format::Html] {
             let _ = render(&r, format, false);
         }
     }
