@@ -205,7 +205,9 @@ impl NodeKind {
 pub struct Judgement {
     pub requirement: String,
     pub status: Status,
-    /// The finding's message, when it is not a pass or a skip.
+    /// The finding's message, when it is not a pass or a skip; on a hop that
+    /// a failing requirement does not block (the nodes of one zone are
+    /// admitted, others are not), why it passes there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }

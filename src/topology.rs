@@ -665,6 +665,71 @@ fn data(b: &mut Builder, inv: &Inventory, r: &Resolved, w: &Workers) {
     }
 }
 
+/// A reachability requirement judges all worker nodes at once: when it fails
+/// because some nodes are not admitted, the edges from the zones whose every
+/// node is admitted are not where the path breaks. Those edges get `pass`
+/// for it, saying so; the edges from zones with a blocked node keep `fail`.
+/// Nothing changes when the requirement passes, is unknown, or a node of
+/// the zone cannot be placed (and not with an RDS Proxy in between, which
+/// the caller leaves out).
+fn per_zone(
+    topo: &mut Topology,
+    inv: &Inventory,
+    r: &Resolved,
+    store: &str,
+    sgs: &[String],
+    port: i32,
+) {
+    let (Ok(net), Ok(nodes), Some(all)) = (&r.network, &r.nodes, inv.security_groups.ok()) else {
+        return;
+    };
+    let groups: Vec<&crate::model::SecurityGroup> =
+        all.iter().filter(|g| sgs.contains(&g.id)).collect();
+    let sources = nodes.sources(net);
+    let boxes: Vec<(String, Vec<String>)> = topo
+        .nodes
+        .iter()
+        .filter(|n| n.kind == NodeKind::Workers && !n.missing)
+        .map(|n| (n.id.clone(), n.resources.clone()))
+        .collect();
+    for (id, resources) in boxes {
+        // The traffic sources of this box: its instances, or for modelled
+        // nodes the node group's subnets in it.
+        let mine: Vec<&crate::net::Source> = sources
+            .iter()
+            .filter(|s| {
+                resources.iter().any(|res| {
+                    s.label == *res
+                        || (res.starts_with("subnet-") && s.label.ends_with(&format!(" in {res}")))
+                })
+            })
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let admitted = mine.iter().all(|s| {
+            crate::net::find_admitting_rule_with(&groups, s, port, &r.prefix_lists).is_some()
+        });
+        if !admitted {
+            continue;
+        }
+        for e in topo
+            .edges
+            .iter_mut()
+            .filter(|e| e.from == id && e.to == store)
+        {
+            for j in e.checks.iter_mut().filter(|j| j.status == Status::Fail) {
+                j.status = Status::Pass;
+                j.message = Some(format!(
+                    "the nodes of this zone are admitted on {port}; {} fails for nodes elsewhere",
+                    j.requirement
+                ));
+            }
+            e.status = Status::worst(e.checks.iter().map(|c| c.status));
+        }
+    }
+}
+
 /// The topology of the deployment, judged by `findings`. Requirements not
 /// among the findings (not selected) judge nothing.
 pub fn build(inv: &Inventory, r: &Resolved, findings: &[Finding]) -> Topology {
@@ -678,6 +743,14 @@ pub fn build(inv: &Inventory, r: &Resolved, findings: &[Finding]) -> Topology {
     ingress(&mut b, inv, r, &w);
     data(&mut b, inv, r, &w);
     let mut topo = b.topo;
+    if let Ok(pg) = &r.postgres {
+        if pg.proxies.is_empty() {
+            per_zone(&mut topo, inv, r, "postgres", &pg.security_groups, pg.port);
+        }
+    }
+    if let Ok(x) = &r.redis {
+        per_zone(&mut topo, inv, r, "redis", &x.security_groups, x.port);
+    }
     topo.nodes.sort_by_key(|n| n.kind.column());
     topo
 }

@@ -257,3 +257,72 @@ fn cloudfront_sits_between_the_record_and_the_alb() {
         .any(|c| c.requirement == "ingress.security-groups"));
     assert_eq!(into.status, Some(Status::Pass));
 }
+
+/// The database admits the nodes of one zone only: `postgres.reachable`
+/// fails, and the picture marks the two zones whose nodes are blocked, not
+/// the one whose nodes get through.
+#[test]
+fn only_the_blocked_zones_are_marked() {
+    let text = std::fs::read_to_string("examples/reference-deployment.json").unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let subnets = v["subnets"]["ok"].as_array().unwrap().clone();
+    let instances = v["instances"]["ok"].as_array().unwrap().clone();
+    let node_a = instances
+        .iter()
+        .find(|i| i["availability_zone"] == "us-east-1a")
+        .unwrap();
+    let cidr_a = subnets
+        .iter()
+        .find(|s| s["id"] == node_a["subnet_id"])
+        .unwrap()["cidr"]
+        .clone();
+    let db_sgs = v["db_instances"]["ok"][0]["security_group_ids"].clone();
+    for g in v["security_groups"]["ok"].as_array_mut().unwrap() {
+        if db_sgs.as_array().unwrap().contains(&g["id"]) {
+            g["ingress"] = serde_json::json!([{"protocol": "tcp", "from_port": 5432, "to_port": 5432,
+                "ipv4_cidrs": [cidr_a]}]);
+        }
+    }
+    let inv: Inventory = serde_json::from_value(v).unwrap();
+    let reqs: Vec<_> = registry::all().iter().collect();
+    let r = report(&inv, &Settings::default(), &reqs, "t", Stats::default());
+    let f = r
+        .results
+        .iter()
+        .find(|f| f.id == "postgres.reachable")
+        .unwrap();
+    assert_eq!(f.status, Status::Fail, "{}", f.message);
+    let into_pg: Vec<(&str, Option<Status>)> = r
+        .topology
+        .edges
+        .iter()
+        .filter(|e| e.to == "postgres")
+        .map(|e| (e.from.as_str(), e.status))
+        .collect();
+    assert_eq!(
+        into_pg,
+        [
+            ("workers:us-east-1a", Some(Status::Pass)),
+            ("workers:us-east-1b", Some(Status::Fail)),
+            ("workers:us-east-1c", Some(Status::Fail)),
+        ]
+    );
+    let a = r
+        .topology
+        .edges
+        .iter()
+        .find(|e| e.from == "workers:us-east-1a" && e.to == "postgres")
+        .unwrap();
+    assert!(
+        a.checks[0].message.as_deref().unwrap().contains("admitted"),
+        "{:?}",
+        a.checks
+    );
+    // Redis admits every node: untouched.
+    assert!(r
+        .topology
+        .edges
+        .iter()
+        .filter(|e| e.to == "redis")
+        .all(|e| e.status == Some(Status::Pass)));
+}
