@@ -420,12 +420,12 @@ fn names(c: &Change, texts: &[&str]) -> bool {
     keys.iter().filter(|k| k.len() >= 4).any(|k| {
         texts
             .iter()
-            .any(|t| t.contains(k) || k.contains(*t) && t.len() >= 6)
+            .any(|t| t.contains(k) || (t.len() >= 6 && k.contains(*t)))
     })
 }
 
 /// Compares two runs.
-pub fn compare(old: &Input, new: &Input) -> Diff {
+pub fn compare<'a>(old: &Input<'a>, new: &Input<'a>) -> Diff {
     let mut changes = match (old.inventory, new.inventory) {
         (Some(a), Some(b)) => changes_between(
             &serde_json::to_value(a).unwrap_or_default(),
@@ -449,18 +449,10 @@ pub fn compare(old: &Input, new: &Input) -> Diff {
             .collect();
     }
 
-    let old_by: BTreeMap<&str, &crate::report::Finding> = old
-        .report
-        .results
-        .iter()
-        .map(|f| (f.id.as_str(), f))
-        .collect();
-    let new_by: BTreeMap<&str, &crate::report::Finding> = new
-        .report
-        .results
-        .iter()
-        .map(|f| (f.id.as_str(), f))
-        .collect();
+    let by_id = |r: &'a Report| -> BTreeMap<&'a str, &'a crate::report::Finding> {
+        r.results.iter().map(|f| (f.id.as_str(), f)).collect()
+    };
+    let (old_by, new_by) = (by_id(old.report), by_id(new.report));
     let mut ids: Vec<&str> = new.report.results.iter().map(|f| f.id.as_str()).collect();
     ids.extend(
         old.report

@@ -283,6 +283,12 @@ impl Status {
         }
     }
 
+    /// Whether a reader has to act on it: a warning, a failure, or a
+    /// requirement that could not be evaluated.
+    pub fn is_problem(self) -> bool {
+        matches!(self, Status::Warn | Status::Fail | Status::Error)
+    }
+
     /// The worst of several statuses; `None` for none.
     pub fn worst(all: impl IntoIterator<Item = Status>) -> Option<Status> {
         all.into_iter().max_by_key(|s| s.badness())

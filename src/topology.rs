@@ -274,7 +274,7 @@ fn ingress(b: &mut Builder, inv: &Inventory, r: &Resolved, w: &Workers) {
         Vec::new(),
         &[],
     );
-    let records: Vec<String> = inv
+    let mut dns_details: Vec<String> = inv
         .dns_records
         .ok()
         .into_iter()
@@ -287,10 +287,9 @@ fn ingress(b: &mut Builder, inv: &Inventory, r: &Resolved, w: &Workers) {
             )
         })
         .collect();
-    let mut dns_details = records.clone();
     if let Fetched::Failed(e) = &inv.dns_records {
         dns_details.push(format!("records unknown: {} failed", e.action));
-    } else if records.is_empty() {
+    } else if dns_details.is_empty() {
         dns_details.push("no record found".into());
     }
     b.node(
@@ -680,6 +679,10 @@ fn per_zone(
     sgs: &[String],
     port: i32,
 ) {
+    let failing = |e: &TopoEdge| e.to == store && e.status == Some(Status::Fail);
+    if !topo.edges.iter().any(failing) {
+        return;
+    }
     let (Ok(net), Ok(nodes), Some(all)) = (&r.network, &r.nodes, inv.security_groups.ok()) else {
         return;
     };

@@ -22,6 +22,19 @@ fn example(name: &str, stage: Stage) -> Report {
     report(&inv, &settings, &reqs, name, Stats::default())
 }
 
+/// The reference example as JSON, to edit one thing in.
+fn reference_json() -> serde_json::Value {
+    let text = std::fs::read_to_string("examples/reference-deployment.json").unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// An edited inventory's report, with the default settings.
+fn evaluated(v: serde_json::Value) -> Report {
+    let inv: Inventory = serde_json::from_value(v).unwrap();
+    let reqs: Vec<_> = registry::all().iter().collect();
+    report(&inv, &Settings::default(), &reqs, "t", Stats::default())
+}
+
 fn failing_edges(r: &Report) -> BTreeSet<(String, String)> {
     r.topology
         .edges
@@ -177,12 +190,9 @@ fn preflight_stage_draws_no_load_balancer() {
 /// failing requirement.
 #[test]
 fn a_missing_database_is_a_gap_on_the_path() {
-    let text = std::fs::read_to_string("examples/reference-deployment.json").unwrap();
-    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut v = reference_json();
     v["db_instances"] = serde_json::json!({ "ok": [] });
-    let inv: Inventory = serde_json::from_value(v).unwrap();
-    let reqs: Vec<_> = registry::all().iter().collect();
-    let r = report(&inv, &Settings::default(), &reqs, "t", Stats::default());
+    let r = evaluated(v);
     let pg = r.topology.node("postgres").expect("a gap node");
     assert!(pg.missing);
     assert_eq!(pg.label, "PostgreSQL (not found)");
@@ -199,17 +209,14 @@ fn a_missing_database_is_a_gap_on_the_path() {
 /// unknown.
 #[test]
 fn an_unreadable_alb_is_unknown_not_absent() {
-    let text = std::fs::read_to_string("examples/reference-deployment.json").unwrap();
-    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut v = reference_json();
     v["load_balancers"] = serde_json::json!({ "failed": {
         "action": "elasticloadbalancing:DescribeLoadBalancers",
         "kind": "denied",
         "code": "AccessDenied",
         "message": "not authorized"
     }});
-    let inv: Inventory = serde_json::from_value(v).unwrap();
-    let reqs: Vec<_> = registry::all().iter().collect();
-    let r = report(&inv, &Settings::default(), &reqs, "t", Stats::default());
+    let r = evaluated(v);
     let alb = r.topology.node("alb").expect("a gap node");
     assert!(alb.missing);
     assert_eq!(alb.label, "ALB (unknown)");
@@ -221,8 +228,7 @@ fn an_unreadable_alb_is_unknown_not_absent() {
 /// hop into the ALB judged by its security groups.
 #[test]
 fn cloudfront_sits_between_the_record_and_the_alb() {
-    let text = std::fs::read_to_string("examples/reference-deployment.json").unwrap();
-    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut v = reference_json();
     let cf = "d111111abcdef8.cloudfront.net";
     let alb = v["load_balancers"]["ok"][0]["dns_name"]
         .as_str()
@@ -231,9 +237,7 @@ fn cloudfront_sits_between_the_record_and_the_alb() {
     v["dns_records"]["ok"][0]["alias_target"] = serde_json::json!(format!("{cf}."));
     v["distributions"] = serde_json::json!({"ok": [{"id": "E2QWRUHEXAMPLE", "domain_name": cf,
         "aliases": ["langsmith.example.com"], "origins": [alb], "enabled": true, "status": "Deployed"}]});
-    let inv: Inventory = serde_json::from_value(v).unwrap();
-    let reqs: Vec<_> = registry::all().iter().collect();
-    let r = report(&inv, &Settings::default(), &reqs, "t", Stats::default());
+    let r = evaluated(v);
     let cdn = r
         .topology
         .node("cdn:E2QWRUHEXAMPLE")
@@ -263,8 +267,7 @@ fn cloudfront_sits_between_the_record_and_the_alb() {
 /// the one whose nodes get through.
 #[test]
 fn only_the_blocked_zones_are_marked() {
-    let text = std::fs::read_to_string("examples/reference-deployment.json").unwrap();
-    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut v = reference_json();
     let subnets = v["subnets"]["ok"].as_array().unwrap().clone();
     let instances = v["instances"]["ok"].as_array().unwrap().clone();
     let node_a = instances
@@ -283,9 +286,7 @@ fn only_the_blocked_zones_are_marked() {
                 "ipv4_cidrs": [cidr_a]}]);
         }
     }
-    let inv: Inventory = serde_json::from_value(v).unwrap();
-    let reqs: Vec<_> = registry::all().iter().collect();
-    let r = report(&inv, &Settings::default(), &reqs, "t", Stats::default());
+    let r = evaluated(v);
     let f = r
         .results
         .iter()

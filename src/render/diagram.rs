@@ -21,6 +21,12 @@ pub fn mark(s: Option<Status>) -> &'static str {
     }
 }
 
+/// Whether a box or arrow is drawn as a problem: judged, and neither
+/// passing nor skipped (a waived one is still shown).
+fn flagged(s: Option<Status>) -> bool {
+    matches!(s, Some(s) if s != Status::Pass && s != Status::Skip)
+}
+
 /// The requirements behind a node's or edge's status: those that are not
 /// passing, else all of them.
 fn naming(checks: &[Judgement], status: Option<Status>) -> Vec<&str> {
@@ -61,7 +67,7 @@ fn mermaid_node(out: &mut String, key: &str, n: &TopoNode) {
         n.label
     )];
     lines.extend(n.details.iter().take(2).cloned());
-    if matches!(n.status, Some(s) if s != Status::Pass && s != Status::Skip) {
+    if flagged(n.status) {
         lines.push(naming(&n.checks, n.status).join(", "));
     }
     let text: Vec<String> = lines.iter().map(|l| mermaid_text(l)).collect();
@@ -112,7 +118,7 @@ pub fn mermaid(t: &Topology, vpc: Option<&str>) -> String {
             continue;
         };
         let mut label = e.label.clone();
-        if matches!(e.status, Some(s) if s != Status::Pass && s != Status::Skip) {
+        if flagged(e.status) {
             label = format!(
                 "{} {} {}",
                 label,
@@ -194,7 +200,7 @@ struct Placed<'a> {
 }
 
 fn height(n: &TopoNode) -> f64 {
-    let extra = usize::from(matches!(n.status, Some(s) if s != Status::Pass && s != Status::Skip));
+    let extra = usize::from(flagged(n.status));
     2.0 * PAD + LINE * (1 + n.details.len().min(MAX_DETAILS) + extra) as f64
 }
 
@@ -323,7 +329,7 @@ fn edge_svg(out: &mut String, labels: Option<&mut String>, e: &TopoEdge, a: &Pla
     // labels of edges fanning out of one box do not sit on each other.
     let (mx, my) = (x1 + (x2 - x1) * 0.62, y1 + (y2 - y1) * 0.56);
     let mut text = e.label.clone();
-    if matches!(e.status, Some(s) if s != Status::Pass && s != Status::Skip) {
+    if flagged(e.status) {
         text = format!("{} {}", mark(e.status), text);
     }
     let text = fit(&text, 26);
@@ -377,7 +383,7 @@ fn node_svg(out: &mut String, p: &Placed) {
             xml(&fit(d, FIT))
         );
     }
-    if matches!(n.status, Some(s) if s != Status::Pass && s != Status::Skip) {
+    if flagged(n.status) {
         ty += LINE;
         let _ = write!(
             out,

@@ -42,23 +42,19 @@ pub fn describe(c: &Change) -> String {
 }
 
 fn header(d: &Diff) -> String {
-    format!(
-        "OLD {} ({} {}): {} pass, {} warn, {} fail, {} error\nNEW {} ({} {}): {} pass, {} warn, {} fail, {} error\n",
-        d.old.source,
-        d.old.input,
-        d.old.collected_at,
-        d.old.summary.pass,
-        d.old.summary.warn,
-        d.old.summary.fail,
-        d.old.summary.error,
-        d.new.source,
-        d.new.input,
-        d.new.collected_at,
-        d.new.summary.pass,
-        d.new.summary.warn,
-        d.new.summary.fail,
-        d.new.summary.error,
-    )
+    let line = |k: &str, x: &crate::diff::Side| {
+        format!(
+            "{k} {} ({} {}): {} pass, {} warn, {} fail, {} error\n",
+            x.source,
+            x.input,
+            x.collected_at,
+            x.summary.pass,
+            x.summary.warn,
+            x.summary.fail,
+            x.summary.error
+        )
+    };
+    line("OLD", &d.old) + &line("NEW", &d.new)
 }
 
 pub fn table(d: &Diff) -> String {

@@ -51,7 +51,7 @@ fn badge(s: Status) -> String {
 }
 
 fn finding_block(out: &mut String, f: &Finding) {
-    let open = matches!(f.status, Status::Fail | Status::Error | Status::Warn);
+    let open = f.status.is_problem();
     let _ = write!(
         out,
         "<details id=\"{}\"{}><summary>{} <code>{}</code> — {}</summary>\n<p>{}</p>\n",
@@ -196,10 +196,13 @@ pub fn html(report: &Report) -> String {
         );
     }
     out.push_str("</table>\n<h2>Findings</h2>\n");
-    // Problems first, in the order of the report; then the rest.
+    // Problems first, in the order of the report; then passes; then skipped
+    // and waived ones.
     let mut ordered: Vec<&Finding> = report.results.iter().collect();
-    ordered.sort_by_key(|f| {
-        std::cmp::Reverse(f.status.badness().min(3) * u8::from(f.status != Status::Waived))
+    ordered.sort_by_key(|f| match f.status {
+        s if s.is_problem() => 0,
+        Status::Pass => 1,
+        _ => 2,
     });
     for f in ordered {
         finding_block(&mut out, f);

@@ -227,7 +227,7 @@ pub fn markdown(report: &Report) -> String {
     let problems: Vec<_> = report
         .results
         .iter()
-        .filter(|f| matches!(f.status, Status::Warn | Status::Fail | Status::Error))
+        .filter(|f| f.status.is_problem())
         .collect();
     if !problems.is_empty() {
         out.push_str("\n### Details\n");
@@ -319,7 +319,7 @@ pub fn table(report: &Report, color: bool) -> String {
     let details: Vec<_> = report
         .results
         .iter()
-        .filter(|f| matches!(f.status, Status::Warn | Status::Fail | Status::Error))
+        .filter(|f| f.status.is_problem())
         .collect();
     if !details.is_empty() {
         out.push_str("\nDetails\n");
